@@ -1,0 +1,555 @@
+"""Grids → template keys. One mapper serves every format, so a layout fix lands once.
+
+Never trusts header parsing: merged cells come out empty, repeated or in fragments. Rows are
+placed by label anchors (FORMAT.md §3.2) and, where labels are lost, by position between
+anchors; values by header column positions where they agree with the row, else by the
+right-most numeric cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractors.document import Document, SourceCell, TextBlock
+from extractors.numbers import ParsedCell, normalise_text, parse_cell
+from extractors.report import Cell, Report
+from extractors.template import (
+    SECTION3_APPLICANT_COLUMNS,
+    SECTION3_COLUMN_KEYS,
+    SECTION3_COLUMNS,
+    SECTION3_GROUP_LABELS,
+    SECTION3_GROUPS,
+    SECTION3_ROWS,
+    SECTION3_SUBTOTALS,
+    SECTION4_COLUMN_KEYS,
+    SECTION4_COLUMNS,
+    SECTION4_GROUPS,
+    SECTION_HEADINGS,
+    TEMPLATE_2019,
+    TEMPLATE_2019_MARKERS,
+    TEMPLATE_2021,
+    TEMPLATE_2021_MARKERS,
+    ColumnSpec,
+    RowSpec,
+    section2_rows,
+)
+
+_PUNCT = re.compile(r"[\s()（）、.．,，:：;；“”\"'‘’·「」\[\]【】]")
+_NUMERAL_HEADING = re.compile(r"^[-*#>\s]*([一二三四五六]|[1-6])\s*[、.．]")
+
+# Row-level evidence of which section a table row belongs to (sections only move forward).
+_SECTION_ROW_MARKERS: dict[int, tuple[str, ...]] = {
+    4: ("行政复议", "行政诉讼", "复议后起诉", "未经复议"),
+    3: ("本年新收", "申请人情况", "上年结转", "予以公开", "自然人", "勾稽关系"),
+    2: ("第二十条", "信息内容", "规章", "行政许可", "行政处罚", "事业性收费", "第二十刻"),
+}
+
+
+def squeeze(text: str) -> str:
+    """Label text for matching: NFKC, no whitespace or punctuation (`（七）总计` → `七总计`)."""
+    return _PUNCT.sub("", normalise_text(text))
+
+
+def _anchor_hits(label: str, anchors: tuple[str, ...]) -> bool:
+    return any(squeeze(a) in label for a in anchors)
+
+
+@dataclass
+class _Row:
+    """A table row with its cells parsed once."""
+
+    cells: list[SourceCell]
+    parsed: list[ParsedCell] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.parsed = [parse_cell(c.text) for c in self.cells]
+
+    @property
+    def text(self) -> str:
+        return squeeze("".join(c.text for c in self.cells))
+
+    def value_indices(self) -> list[int]:
+        """Columns holding a number or a not-applicable marker."""
+        return [i for i, p in enumerate(self.parsed) if p.kind in ("number", "na")]
+
+    def numbers(self) -> list[int]:
+        return [i for i, p in enumerate(self.parsed) if p.is_number]
+
+
+def map_document(doc: Document, report: Report) -> None:
+    """Fill `report` (template, cells, errors) from a read Document."""
+    report.template = detect_template(doc)
+    sections = split_sections(doc)
+    if not any(sections.get(n) for n in (2, 3, 4)):
+        return
+    _map_section2(sections.get(2, []), report)
+    _map_section3(sections.get(3, []), report)
+    _map_section4(sections.get(4, []), report)
+    apply_blank_as_zero(report)
+
+
+# ---------------------------------------------------------------- sections and template
+
+
+def detect_template(doc: Document) -> str | None:
+    """2019 vs 2021 by section 二's column headers (FORMAT.md §6.1)."""
+    table_text = "".join(squeeze(c.text) for g in doc.grids for row in g.rows for c in row)
+    text = table_text + squeeze(doc.text)
+    if any(squeeze(m) in table_text for m in TEMPLATE_2019_MARKERS):
+        return TEMPLATE_2019
+    if any(squeeze(m) in text for m in TEMPLATE_2021_MARKERS) or ("2021" in text and "30号" in text):
+        return TEMPLATE_2021
+    return TEMPLATE_2021 if doc.grids else None
+
+
+def heading_section(text: str) -> int | None:
+    """The section (1–6) a short line announces, e.g. `三、收到和处理政府信息公开申请情况`."""
+    line = normalise_text(text)
+    if len(squeeze(line)) > 40:
+        return None
+    label = squeeze(line)
+    for number, anchors in SECTION_HEADINGS.items():
+        if any(squeeze(a) in label for a in anchors):
+            numeral = _NUMERAL_HEADING.match(line)
+            if numeral is None or numeral.group(1) in ("一二三四五六"[number - 1], str(number)):
+                return number
+    return None
+
+
+def split_sections(doc: Document) -> dict[int, list[_Row]]:
+    """Table rows by section: headings set the context, row markers move it forward."""
+    sections: dict[int, list[_Row]] = {}
+    current = 0
+    for block in doc.blocks:
+        if isinstance(block, TextBlock):
+            for line in block.text.splitlines():
+                found = heading_section(line)
+                if found is not None:
+                    current = found
+            continue
+        for cells in block.rows:
+            row = _Row(cells)
+            label = row.text
+            for section, markers in _SECTION_ROW_MARKERS.items():
+                if section > current and any(m in label for m in markers):
+                    current = section
+                    break
+            if current in (2, 3, 4) and label:
+                sections.setdefault(current, []).append(row)
+    return sections
+
+
+def _place(report: Report, section: int, row_key: str, col_key: str, source: SourceCell | None,
+           parsed: ParsedCell | None) -> None:
+    """Record one cell; blanks and markers keep their raw text and a flag."""
+    if source is None or parsed is None:
+        report.set_cell(Cell(section, row_key, col_key, None, "", None, frozenset({"blank"})))
+        return
+    flags = {"number": frozenset(), "na": frozenset({"na_marker"}), "blank": frozenset({"blank"})}
+    report.set_cell(Cell(section, row_key, col_key, parsed.value, source.text, source.provenance,
+                         flags.get(parsed.kind, frozenset({"unparsed"}))))
+
+
+# ---------------------------------------------------------------- section 二
+
+
+def _map_section2(rows: list[_Row], report: Report) -> None:
+    specs = section2_rows(report.template)
+    header: list[str] = []
+    for row in rows:
+        if not row.value_indices() and _is_header(row, specs):
+            header = [squeeze(c.text) for c in row.cells]
+            continue
+        label_index = _label_index(row)
+        if label_index is None:
+            continue
+        spec = _match_section2_row(squeeze(row.cells[label_index].text), specs)
+        if spec is None or any((2, spec.key, c.key) in report.cells for c in spec.columns):
+            continue
+        _map_section2_values(row, label_index, spec, header, report)
+
+
+def _is_header(row: _Row, specs: tuple[RowSpec, ...]) -> bool:
+    label = row.text
+    return "信息内容" in label or any(_anchor_hits(label, c.anchors) for s in specs for c in s.columns if c.anchors)
+
+
+def _label_index(row: _Row) -> int | None:
+    """The first cell with text that is not a number (a row label)."""
+    for i, parsed in enumerate(row.parsed):
+        if parsed.kind == "text":
+            return i
+    return None
+
+
+def _match_section2_row(label: str, specs: tuple[RowSpec, ...]) -> RowSpec | None:
+    # Longest anchors first: 行政规范性文件 must not be taken for 规章's block caption.
+    for spec in sorted(specs, key=lambda s: -max(len(a) for a in s.anchors)):
+        if _anchor_hits(label, spec.anchors) and len(label) <= len(squeeze(spec.label)) + 8:
+            return spec
+    return None
+
+
+def _map_section2_values(row: _Row, label_index: int, spec: RowSpec, header: list[str], report: Report) -> None:
+    after = [i for i in range(label_index + 1, len(row.cells)) if row.parsed[i].kind in ("number", "na")]
+    columns = [c for c in spec.columns if c.anchors or c.key != "amount_yuan"]
+    if len(columns) == 1:
+        # A colspan value can sit in any spanned column: take the first value after the label.
+        index = after[0] if after else None
+        _place_s2(report, spec, columns[0], row, index)
+        return
+    by_header = _header_positions(header, columns)
+    usable = by_header is not None and all(
+        i > label_index and i < len(row.cells) and row.parsed[i].kind != "text" for i in by_header
+    )
+    positions: list[int | None]
+    if by_header is not None and usable:
+        positions = list(by_header)
+    else:
+        positions = [*after[: len(columns)], *[None] * (len(columns) - len(after))]
+    for column, index in zip(columns, positions, strict=True):
+        _place_s2(report, spec, column, row, index)
+    _derive_procurement_yuan(spec, header, report)
+
+
+def _header_positions(header: list[str], columns: list[ColumnSpec]) -> list[int] | None:
+    positions = []
+    for column in columns:
+        found = [i for i, text in enumerate(header) if text and _anchor_hits(text, column.anchors)]
+        if not found:
+            return None
+        positions.append(found[-1])
+    return positions if len(set(positions)) == len(positions) else None
+
+
+def _place_s2(report: Report, spec: RowSpec, column: ColumnSpec, row: _Row, index: int | None) -> None:
+    if index is None:
+        _place(report, 2, spec.key, column.key, None, None)
+    elif column.key == "amount_raw":  # printed as is: the unit is not fixed (FORMAT.md §6.1)
+        cell = row.cells[index]
+        report.set_cell(Cell(2, spec.key, column.key, None, cell.text.strip(), cell.provenance))
+    else:
+        _place(report, 2, spec.key, column.key, row.cells[index], row.parsed[index])
+
+
+def _derive_procurement_yuan(spec: RowSpec, header: list[str], report: Report) -> None:
+    """2019 procurement amount in 元 from the raw text and the header's unit."""
+    raw_cell = report.cells.get((2, spec.key, "amount_raw"))
+    if raw_cell is None:
+        return
+    parsed = parse_cell(re.sub(r"(万元|元)$", "", normalise_text(raw_cell.raw)))
+    if parsed.value is None:
+        return
+    in_wan = "万元" in raw_cell.raw or any("总金额" in h and "万元" in h for h in header)
+    value = parsed.value * 10000 if in_wan else parsed.value
+    report.set_cell(Cell(2, spec.key, "amount_yuan", value, raw_cell.raw, raw_cell.provenance, frozenset({"derived"})))
+
+
+# ---------------------------------------------------------------- section 三
+
+
+@dataclass
+class _Placed:
+    """A section 三 data row: its label text and its 7 value cells (None = missing)."""
+
+    label: str
+    values: list[tuple[SourceCell, ParsedCell] | None]
+    key: str | None = None
+
+
+def _map_section3(rows: list[_Row], report: Report) -> None:
+    if not rows:
+        return
+    if _is_transposed3(rows):
+        rows = _transpose(rows)
+    placed = _section3_data_rows(rows)
+    _assign_section3_keys(placed)
+    for item in placed:
+        if item.key is None or any((3, item.key, c) in report.cells for c in SECTION3_COLUMN_KEYS):
+            continue
+        for column, value in zip(SECTION3_COLUMN_KEYS, item.values, strict=True):
+            source, parsed = value if value is not None else (None, None)
+            _place(report, 3, item.key, column, source, parsed)
+    for key in [r.key for r in SECTION3_ROWS]:
+        for column in SECTION3_COLUMN_KEYS:
+            if (3, key, column) not in report.cells and _section3_printed(report, key):
+                _place(report, 3, key, column, None, None)
+
+
+def _section3_printed(report: Report, key: str) -> bool:
+    """Rows of （六） are absent (not blank) when the document prints （六） as one row."""
+    one_row = any((3, "other_subtotal", c) in report.cells for c in SECTION3_COLUMN_KEYS)
+    return not (key in SECTION3_GROUPS["other"] and one_row)
+
+
+def _is_transposed3(rows: list[_Row]) -> bool:
+    """Applicant types down the first columns and outcomes across: the table was rotated."""
+    def names_applicant(cell: SourceCell) -> bool:
+        return any(_anchor_hits(squeeze(cell.text), col.anchors) for col in SECTION3_COLUMNS[:5])
+
+    def names_outcome(cell: SourceCell) -> bool:
+        return any(_anchor_hits(squeeze(cell.text), spec.anchors) for spec in SECTION3_ROWS)
+
+    applicant_rows = sum(1 for r in rows[:12] if any(names_applicant(c) for c in r.cells[:2]))
+    outcome_header = any(sum(1 for c in r.cells if names_outcome(c)) >= 4 for r in rows[:6])
+    return applicant_rows >= 3 and outcome_header
+
+
+def _transpose(rows: list[_Row]) -> list[_Row]:
+    width = max(len(r.cells) for r in rows)
+    empty = SourceCell("", rows[0].cells[0].provenance)
+    columns = [[r.cells[j] if j < len(r.cells) else empty for r in rows] for j in range(width)]
+    return [_Row(col) for col in columns]
+
+
+def _value_columns(rows: list[_Row]) -> list[int] | None:
+    """Positions of the 7 value columns from the header labels (built down each column)."""
+    header_rows = []
+    for row in rows:
+        if row.numbers():
+            break
+        header_rows.append(row)
+    if not header_rows:
+        return None
+    width = max(len(r.cells) for r in header_rows)
+    stacked = ["".join(squeeze(r.cells[j].text) for r in header_rows if j < len(r.cells)) for j in range(width)]
+    positions: list[int] = []
+    for column in SECTION3_COLUMNS:
+        found = [j for j, text in enumerate(stacked) if _column_label_matches(text, column)]
+        if not found:
+            return None
+        positions.append(found[-1] if column.key == "other_org" else found[0])
+    return positions if positions == sorted(set(positions)) else None
+
+
+def _column_label_matches(text: str, column: ColumnSpec) -> bool:
+    if column.key == "other_org":
+        return text.endswith("其他") and "处理" not in text
+    if column.key == "total":
+        return text.endswith("总计") and len(text) <= 6
+    return _anchor_hits(text, column.anchors)
+
+
+def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
+    """Rows with values (or a row label and blanks), each with its 7 cells aligned."""
+    placed: list[_Placed] = []
+    columns: list[int] | None = None
+    width = 0
+    for start, row in enumerate(rows):
+        if not row.value_indices():
+            header = _value_columns(rows[start:])
+            if header is not None:
+                columns, width = header, len(row.cells)
+            if not _section3_label_only_row(row):
+                continue
+        elif columns is not None and len(row.cells) != width:
+            columns = _shifted(columns, width, len(row.cells))
+            width = len(row.cells)
+        values, first_value = _row_values(row, columns)
+        label = squeeze("".join(c.text for c in row.cells[:first_value]))
+        placed.append(_Placed(label, values))
+    return placed
+
+
+def _section3_label_only_row(row: _Row) -> bool:
+    """A labelled row whose cells are all blank (blank = 0 tables) still holds a place."""
+    label = row.text
+    return any(_anchor_hits(label, spec.anchors) for spec in SECTION3_ROWS) and not row.value_indices()
+
+
+def _shifted(columns: list[int], old_width: int, new_width: int) -> list[int] | None:
+    """A continuation chunk with fewer label columns keeps its value columns right-aligned."""
+    shift = new_width - old_width
+    moved = [c + shift for c in columns]
+    return moved if moved[0] >= 1 else None
+
+
+def _row_values(row: _Row, columns: list[int] | None) -> tuple[list[tuple[SourceCell, ParsedCell] | None], int]:
+    """The 7 value cells of a row and the index where values start (labels are left of it)."""
+    found = row.value_indices()
+    if columns is not None and columns[-1] < len(row.cells) and all(i in columns for i in found):
+        cells = [(row.cells[i], row.parsed[i]) for i in columns]
+        return [c if c[1].kind != "text" else None for c in cells], columns[0]
+    if len(found) >= 7:
+        chosen = found[-7:]
+        return [(row.cells[i], row.parsed[i]) for i in chosen], chosen[0]
+    if columns is not None and columns[-1] < len(row.cells):
+        return [(row.cells[i], row.parsed[i]) if row.parsed[i].kind != "text" else None for i in columns], columns[0]
+    # Too few values and no header to place them: keep them right-aligned, the rest missing.
+    padded: list[tuple[SourceCell, ParsedCell] | None] = [None] * (7 - len(found))
+    padded.extend((row.cells[i], row.parsed[i]) for i in found)
+    return padded, found[0] if found else len(row.cells)
+
+
+def _row_candidates(label: str) -> list[int]:
+    """Indices into SECTION3_ROWS whose anchors the label carries (avoid-words respected)."""
+    hits = []
+    for index, spec in enumerate(SECTION3_ROWS):
+        if spec.key == "other_misc":
+            if label.endswith("3其他") or label == "其他":
+                hits.append(index)
+            continue
+        if _anchor_hits(label, spec.anchors) and not any(a in label for a in spec.avoid):
+            hits.append(index)
+    if not hits and label.endswith("总计"):
+        hits.append(23)
+    return hits
+
+
+def _assign_section3_keys(placed: list[_Placed]) -> None:
+    """Anchored rows take their key; unlabeled runs between anchors are filled by position."""
+    anchored: list[int | None] = []
+    for item in placed:
+        hits = _row_candidates(item.label)
+        group = _group_subtotal(item.label, hits)
+        if group is not None:
+            item.key = group
+            anchored.append(None)
+            continue
+        # The most specific (last-listed) anchor wins: "（三）不予公开 1.属于国家秘密" is row 5.
+        anchored.append(_most_specific(item.label, hits))
+    previous = -1
+    pending: list[int] = []
+    for position, index in enumerate(anchored):
+        item = placed[position]
+        if item.key is not None:
+            continue
+        if index is None or index <= previous:
+            if index is not None and index <= previous:
+                continue  # a repeated header or a duplicate: never place it twice
+            pending.append(position)
+            continue
+        gap = list(range(previous + 1, index))
+        if pending and len(pending) == len(gap):
+            for slot, key_index in zip(pending, gap, strict=True):
+                placed[slot].key = SECTION3_ROWS[key_index].key
+        pending = []
+        item.key = SECTION3_ROWS[index].key
+        previous = index
+    tail = list(range(previous + 1, len(SECTION3_ROWS)))
+    if pending and len(pending) == len(tail):
+        for slot, key_index in zip(pending, tail, strict=True):
+            placed[slot].key = SECTION3_ROWS[key_index].key
+
+
+def _most_specific(label: str, hits: list[int]) -> int | None:
+    if not hits:
+        return None
+    if len(hits) == 1:
+        return hits[0]
+    # Prefer the anchor found latest in the label (level-3 text follows the group label).
+    def position(index: int) -> int:
+        return max(label.rfind(squeeze(a)) for a in SECTION3_ROWS[index].anchors)
+    return max(hits, key=position)
+
+
+def _group_subtotal(label: str, hits: list[int]) -> str | None:
+    """A row labelled only with a group heading (（三）不予公开 …) is that group's subtotal."""
+    item_hits = [h for h in hits if SECTION3_ROWS[h].group is not None]
+    if item_hits:
+        return None
+    for subtotal, group in SECTION3_SUBTOTALS.items():
+        if any(g in label for g in SECTION3_GROUP_LABELS[group]):
+            return subtotal
+    return None
+
+
+# ---------------------------------------------------------------- section 四
+
+
+def _map_section4(rows: list[_Row], report: Report) -> None:
+    if not rows:
+        return
+    keys = [(g.key, c.key) for g in SECTION4_GROUPS for c in SECTION4_COLUMNS]
+    data = max(rows, key=lambda r: len(r.value_indices()))
+    found = data.value_indices()
+    if len(found) >= 15:
+        for (group, column), index in zip(keys, found[-15:], strict=True):
+            _place(report, 4, group, column, data.cells[index], data.parsed[index])
+        return
+    if _map_section4_by_group_rows(rows, report):
+        return
+    positions = _section4_value_positions(rows, data)
+    if positions is not None:
+        for (group, column), index in zip(keys, positions, strict=True):
+            _place(report, 4, group, column, data.cells[index], data.parsed[index])
+
+
+def _section4_value_positions(rows: list[_Row], data: _Row) -> list[int] | None:
+    """With blanks in the data row: the 15 right-most columns under header text."""
+    above = rows[: rows.index(data)]
+    headed = [j for j in range(len(data.cells)) if any(j < len(r.cells) and squeeze(r.cells[j].text) for r in above)]
+    candidates = [j for j in headed if data.parsed[j].kind != "text"]
+    return candidates[-15:] if len(candidates) >= 15 else None
+
+
+def _map_section4_by_group_rows(rows: list[_Row], report: Report) -> bool:
+    """The transposed layout: one row per group (复议 / 直接起诉 / 复议后起诉) of 5 values."""
+    order = sorted(SECTION4_GROUPS, key=lambda g: g.key != "litigation_after_review")
+    order = sorted(order, key=lambda g: g.key == "admin_review")
+    mapped = False
+    for row in rows:
+        found = row.value_indices()
+        if not found:
+            continue
+        label = squeeze("".join(c.text for c in row.cells[: found[0]]))
+        group = next((g for g in order if _anchor_hits(label, g.anchors)), None)
+        if group is None or len(found) < 5:
+            continue
+        for column, index in zip(SECTION4_COLUMN_KEYS, found[-5:], strict=True):
+            _place(report, 4, group.key, column, row.cells[index], row.parsed[index])
+        mapped = True
+    return mapped
+
+
+# ---------------------------------------------------------------- blank = 0 (FORMAT.md §6.5)
+
+
+def apply_blank_as_zero(report: Report) -> None:
+    """Impute blanks as 0 (and blank totals as row sums) only when that makes T3-1..T3-3 hold."""
+    section3 = {k: c for k, c in report.cells.items() if k[0] == 3}
+    blanks = [c for c in section3.values() if "blank" in c.flags]
+    if not blanks or not _totals_printed(report):
+        return
+    trial = {k: c.value for k, c in section3.items()}
+    derived: set[tuple[int, str, str]] = set()
+    for key, value in list(trial.items()):
+        if value is None and key[2] == "total" and "blank" in section3[key].flags:
+            parts = [trial.get((3, key[1], c)) for c in SECTION3_APPLICANT_COLUMNS]
+            trial[key] = sum((p or Decimal(0) for p in parts), Decimal(0))
+            derived.add(key)
+    for key, value in list(trial.items()):
+        if value is None and "blank" in section3[key].flags:
+            trial[key] = Decimal(0)
+    if not _section3_consistent(trial, report):
+        return
+    for key, value in trial.items():
+        cell = section3[key]
+        if cell.value is None and "blank" in cell.flags:
+            flag = "derived" if key in derived else "imputed_zero"
+            report.set_cell(Cell(3, key[1], key[2], value, cell.raw, cell.provenance, cell.flags | {flag}))
+
+
+def _totals_printed(report: Report) -> bool:
+    row_total = any(report.value(3, r, "total") is not None for r in ("new_requests", "outcome_total"))
+    column_total = report.value(3, "outcome_total", "natural_person") is not None
+    return row_total and column_total
+
+
+def _section3_consistent(values: dict[tuple[int, str, str], Decimal | None], report: Report) -> bool:
+    def v(row: str, col: str) -> Decimal:
+        return values.get((3, row, col)) or Decimal(0)
+
+    outcome_rows = [r.key for r in SECTION3_ROWS[2:23] if (3, r.key, "total") in values]
+    if (3, "other_subtotal", "total") in values:
+        outcome_rows.append("other_subtotal")
+    for col in SECTION3_COLUMN_KEYS:
+        if v("new_requests", col) + v("carried_over", col) != v("outcome_total", col) + v("carried_forward", col):
+            return False
+        if sum((v(r, col) for r in outcome_rows), Decimal(0)) != v("outcome_total", col):
+            return False
+    rows = {k[1] for k in values}
+    return all(sum((v(r, c) for c in SECTION3_APPLICANT_COLUMNS), Decimal(0)) == v(r, "total") for r in rows)
+

@@ -1,0 +1,203 @@
+"""The canonical report: identity, cells with provenance, check results, and its JSON form.
+
+The JSON form is CONTRACT.md §1; `Report.to_json()` is the only place that shapes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from extractors.document import Provenance
+from extractors.template import (
+    SECTION3_COLUMN_KEYS,
+    SECTION3_ROW_KEYS,
+    SECTION4_COLUMN_KEYS,
+    SECTION4_GROUP_KEYS,
+    section2_rows,
+)
+
+STATUSES = ("ok", "invalid", "unsupported", "error")
+
+
+@dataclass
+class Cell:
+    """One printed (or derived) table value with the raw text and where it came from."""
+
+    section: int
+    row_key: str
+    col_key: str
+    value: Decimal | None
+    raw: str
+    provenance: Provenance | None = None
+    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.section, self.row_key, self.col_key)
+
+
+@dataclass
+class Agency:
+    """Who published the report, resolved against the division gazetteer where evidence allows."""
+
+    name: str | None = None
+    level: str | None = None  # province | prefecture | county | township | department
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    code: str | None = None
+    full_name: str | None = None
+    kind: str | None = None
+    scope: str | None = None  # own | aggregate | unknown
+    evidence: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "level": self.level,
+            "province": self.province,
+            "city": self.city,
+            "county": self.county,
+            "code": self.code,
+            "full_name": self.full_name,
+            "kind": self.kind,
+            "scope": self.scope,
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one consistency rule on one report, with the arithmetic as evidence."""
+
+    rule: str
+    status: str  # pass | fail | uncertain
+    severity: str = "error"  # error | warning | info
+    detail: str = ""
+    cells: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "status": self.status,
+            "severity": self.severity,
+            "detail": self.detail,
+            "cells": list(self.cells),
+        }
+
+
+@dataclass
+class NarrativeFact:
+    """A figure stated in the prose of sections 一 or 六 (FORMAT.md §7)."""
+
+    key: str
+    value: Decimal | None
+    unit: str
+    raw: str
+    section: int
+    char_span: tuple[int, int]
+    qualifier: str | None = None
+    approx: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": _json_number(self.value),
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+            "approx": self.approx,
+            "raw": self.raw,
+            "section": self.section,
+            "char_span": list(self.char_span),
+        }
+
+
+@dataclass
+class Report:
+    """Everything extracted from one file. Cells are keyed (section, row_key, col_key)."""
+
+    source: str
+    sha256: str
+    status: str = "ok"
+    template: str | None = None
+    year: int | None = None
+    title: str | None = None
+    format: str = ""
+    agency: Agency = field(default_factory=Agency)
+    cells: dict[tuple[int, str, str], Cell] = field(default_factory=dict)
+    checks: list[CheckResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    narrative: list[NarrativeFact] = field(default_factory=list)
+
+    def value(self, section: int, row_key: str, col_key: str) -> Decimal | None:
+        cell = self.cells.get((section, row_key, col_key))
+        return cell.value if cell else None
+
+    def set_cell(self, cell: Cell) -> None:
+        self.cells[cell.key] = cell
+
+    def to_json(self, with_provenance: bool = False) -> dict[str, Any]:
+        """The CONTRACT.md §1 object; `with_provenance` adds a `cells` list with raw text and location."""
+        extracted = self.status in ("ok", "invalid")
+        out: dict[str, Any] = {
+            "source": self.source,
+            "sha256": self.sha256,
+            "status": self.status,
+            "template": self.template,
+            "agency": self.agency.to_json(),
+            "year": self.year,
+            "title": self.title,
+            "format": self.format,
+            "section2": self._section2() if extracted else None,
+            "section3": self._grid(3, SECTION3_ROW_KEYS, SECTION3_COLUMN_KEYS) if extracted else None,
+            "section4": self._grid(4, SECTION4_GROUP_KEYS, SECTION4_COLUMN_KEYS) if extracted else None,
+            "checks": [c.to_json() for c in self.checks],
+            "errors": list(self.errors),
+        }
+        if self.narrative:
+            out["narrative"] = [f.to_json() for f in self.narrative]
+        if with_provenance:
+            out["cells"] = [
+                {
+                    "section": c.section,
+                    "row_key": c.row_key,
+                    "col_key": c.col_key,
+                    "value": _json_number(c.value),
+                    "raw": c.raw,
+                    "flags": sorted(c.flags),
+                    "provenance": c.provenance.to_dict() if c.provenance else None,
+                }
+                for c in self.cells.values()
+            ]
+        return out
+
+    def _section2(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for row in section2_rows(self.template):
+            out[row.key] = {}
+            for col in row.columns:
+                cell = self.cells.get((2, row.key, col.key))
+                if col.key == "amount_raw":
+                    out[row.key][col.key] = cell.raw if cell and cell.raw else None
+                else:
+                    out[row.key][col.key] = _json_number(cell.value if cell else None, col.decimal)
+        return out
+
+    def _grid(self, section: int, rows: tuple[str, ...], cols: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+        out = {r: {c: _json_number(self.value(section, r, c)) for c in cols} for r in rows}
+        if section == 3:
+            other = {c: _json_number(self.value(3, "other_subtotal", c)) for c in cols}
+            if any(v is not None for v in other.values()):
+                out["other_subtotal"] = other
+        return out
+
+
+def _json_number(value: Decimal | None, decimal: bool = False) -> int | float | None:
+    """Counts become JSON integers; the 万元 fee (and any fractional value) a JSON number."""
+    if value is None:
+        return None
+    if not decimal and value == value.to_integral_value():
+        return int(value)
+    return float(value)

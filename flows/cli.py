@@ -1,0 +1,42 @@
+"""The `xxgk` command line: thin argument parsing; every command lives in flows/commands/.
+
+Each module there exposes `register(subparsers)`. Modules import Prefect, Great Expectations
+and DuckDB inside their handlers only, so `xxgk --help` and `xxgk extract` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import flows.commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xxgk",
+        description="Government information-disclosure annual reports (政府信息公开工作年度报告) → DuckDB.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module_info in sorted(pkgutil.iter_modules(flows.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"flows.commands.{module_info.name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
