@@ -84,8 +84,8 @@ def build_report(doc: Document, report: Report) -> Report:
     identity = identify(title_lines(doc), doc.text)
     report.agency, report.year, report.title = identity.agency, identity.year, identity.title
     map_document(doc, report)
-    if not any(key[0] == 3 for key in report.cells):
-        reason = "no section 三 request table was found, so this does not read as a 政府信息公开工作年度报告"
+    if not any(cell.value is not None for key, cell in report.cells.items() if key[0] == 3):
+        reason = "no section 三 request table with numbers was found, so this does not read as a filled-in report"
         if doc.pages_without_text:
             reason = f"{doc.pages_without_text} page(s) have no text layer (the tables are images); this needs OCR"
         return _failed(report, "unsupported", f"{report.source}: {reason}")
@@ -138,10 +138,12 @@ def _reader_for(data: bytes, source: str) -> str | None:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnsupportedDocument(f"{source}: a legacy Word/WPS binary (.doc/.wps); convert it to DOCX or PDF first")
     lowered = head[:1024].lower()
-    if any(tag in lowered for tag in (b"<html", b"<!doctype", b"<table", b"<body", b"<meta", b"<div", b"<p")):
+    looks_html = any(tag in lowered for tag in (b"<html", b"<!doctype", b"<table", b"<body", b"<meta", b"<div", b"<p"))
+    if suffix in (".pdf", ".docx"):
+        what = "an HTML page (an error page?)" if looks_html else "not that format"
+        raise UnreadableDocument(f"{source}: named {suffix} but the bytes are {what}")
+    if looks_html:
         return "html"
-    if suffix == ".pdf":
-        raise UnreadableDocument(f"{source}: named .pdf but the bytes are not a PDF")
     if suffix in (".md", ".txt", "") and b"\x00" not in data[:4096]:
         return "text"
     return None

@@ -61,6 +61,7 @@ class _Row:
     """A table row with its cells parsed once."""
 
     cells: list[SourceCell]
+    grid: int = 0
     parsed: list[ParsedCell] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -122,7 +123,7 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
     """Table rows by section: headings set the context, row markers move it forward."""
     sections: dict[int, list[_Row]] = {}
     current = 0
-    for block in doc.blocks:
+    for grid_index, block in enumerate(doc.blocks):
         if isinstance(block, TextBlock):
             for line in block.text.splitlines():
                 found = heading_section(line)
@@ -130,7 +131,7 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
                     current = found
             continue
         for cells in block.rows:
-            row = _Row(cells)
+            row = _Row(cells, grid_index)
             label = row.text
             for section, markers in _SECTION_ROW_MARKERS.items():
                 if section > current and any(m in label for m in markers):
@@ -292,7 +293,11 @@ def _is_transposed3(rows: list[_Row]) -> bool:
     def names_outcome(cell: SourceCell) -> bool:
         return any(_anchor_hits(squeeze(cell.text), spec.anchors) for spec in SECTION3_ROWS)
 
-    applicant_rows = sum(1 for r in rows[:12] if any(names_applicant(c) for c in r.cells[:2]))
+    def label_cells(row: _Row) -> list[SourceCell]:
+        found = row.value_indices()
+        return row.cells[: found[0]] if found else row.cells
+
+    applicant_rows = sum(1 for r in rows[:12] if any(names_applicant(c) for c in label_cells(r)))
     outcome_header = any(sum(1 for c in r.cells if names_outcome(c)) >= 4 for r in rows[:6])
     return applicant_rows >= 3 and outcome_header
 
@@ -301,14 +306,22 @@ def _transpose(rows: list[_Row]) -> list[_Row]:
     width = max(len(r.cells) for r in rows)
     empty = SourceCell("", rows[0].cells[0].provenance)
     columns = [[r.cells[j] if j < len(r.cells) else empty for r in rows] for j in range(width)]
-    return [_Row(col) for col in columns]
+    return [_Row(col, rows[0].grid) for col in columns]
 
 
-def _value_columns(rows: list[_Row]) -> list[int] | None:
-    """Positions of the 7 value columns from the header labels (built down each column)."""
+@dataclass(frozen=True)
+class _Columns:
+    """Where the 7 value columns of a grid are, and any printed 法人或其他组织 subtotal column."""
+
+    values: list[int]
+    extra: frozenset[int] = frozenset()
+
+
+def _header_columns(rows: list[_Row]) -> _Columns | None:
+    """Value columns from the header labels, each label built down its column (`自然|人`)."""
     header_rows = []
     for row in rows:
-        if row.numbers():
+        if row.value_indices():
             break
         header_rows.append(row)
     if not header_rows:
@@ -321,7 +334,16 @@ def _value_columns(rows: list[_Row]) -> list[int] | None:
         if not found:
             return None
         positions.append(found[-1] if column.key == "other_org" else found[0])
-    return positions if positions == sorted(set(positions)) else None
+    if positions != sorted(set(positions)):
+        return None
+    subtotal = frozenset(j for j, text in enumerate(stacked) if text.endswith("小计"))
+    return _Columns(positions, subtotal)
+
+
+def _numeric_columns(rows: list[_Row]) -> _Columns | None:
+    """Without a header: the right-most 7 columns that hold numbers anywhere in the grid."""
+    used = sorted({i for row in rows for i in row.numbers()})
+    return _Columns(used[-7:]) if len(used) >= 7 else None
 
 
 def _column_label_matches(text: str, column: ColumnSpec) -> bool:
@@ -333,23 +355,30 @@ def _column_label_matches(text: str, column: ColumnSpec) -> bool:
 
 
 def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
-    """Rows with values (or a row label and blanks), each with its 7 cells aligned."""
+    """Rows with values (or a row label and blanks), each with its 7 cells aligned.
+
+    Each grid (a page's chunk of a split table) gets its own column positions: its header if it
+    repeats one, else the previous chunk's when the width agrees, else where its numbers are.
+    """
     placed: list[_Placed] = []
-    columns: list[int] | None = None
-    width = 0
-    for start, row in enumerate(rows):
-        if not row.value_indices():
-            header = _value_columns(rows[start:])
-            if header is not None:
-                columns, width = header, len(row.cells)
-            if not _section3_label_only_row(row):
+    by_grid: dict[int, list[_Row]] = {}
+    for row in rows:
+        by_grid.setdefault(row.grid, []).append(row)
+    previous: tuple[int, _Columns] | None = None
+    for grid_rows in by_grid.values():
+        width = max(len(r.cells) for r in grid_rows)
+        columns = _header_columns(grid_rows)
+        if columns is None and previous is not None and previous[0] == width:
+            columns = previous[1]
+        columns = columns or _numeric_columns(grid_rows)
+        if columns is not None:
+            previous = (width, columns)
+        for row in grid_rows:
+            if not row.value_indices() and not _section3_label_only_row(row):
                 continue
-        elif columns is not None and len(row.cells) != width:
-            columns = _shifted(columns, width, len(row.cells))
-            width = len(row.cells)
-        values, first_value = _row_values(row, columns)
-        label = squeeze("".join(c.text for c in row.cells[:first_value]))
-        placed.append(_Placed(label, values))
+            values, first_value = _row_values(row, columns)
+            label = squeeze("".join(c.text for c in row.cells[:first_value]))
+            placed.append(_Placed(label, values))
     return placed
 
 
@@ -359,26 +388,24 @@ def _section3_label_only_row(row: _Row) -> bool:
     return any(_anchor_hits(label, spec.anchors) for spec in SECTION3_ROWS) and not row.value_indices()
 
 
-def _shifted(columns: list[int], old_width: int, new_width: int) -> list[int] | None:
-    """A continuation chunk with fewer label columns keeps its value columns right-aligned."""
-    shift = new_width - old_width
-    moved = [c + shift for c in columns]
-    return moved if moved[0] >= 1 else None
+_Value = tuple[SourceCell, ParsedCell] | None
 
 
-def _row_values(row: _Row, columns: list[int] | None) -> tuple[list[tuple[SourceCell, ParsedCell] | None], int]:
+def _row_values(row: _Row, columns: _Columns | None) -> tuple[list[_Value], int]:
     """The 7 value cells of a row and the index where values start (labels are left of it)."""
     found = row.value_indices()
-    if columns is not None and columns[-1] < len(row.cells) and all(i in columns for i in found):
-        cells = [(row.cells[i], row.parsed[i]) for i in columns]
-        return [c if c[1].kind != "text" else None for c in cells], columns[0]
+    if columns is not None and columns.values[-1] < len(row.cells):
+        first = columns.values[0]
+        known = set(columns.values) | columns.extra
+        drifted = [i for i in found if i >= first and i not in known]
+        if not drifted:
+            return [(row.cells[i], row.parsed[i]) if row.parsed[i].kind != "text" else None
+                    for i in columns.values], first
     if len(found) >= 7:
         chosen = found[-7:]
         return [(row.cells[i], row.parsed[i]) for i in chosen], chosen[0]
-    if columns is not None and columns[-1] < len(row.cells):
-        return [(row.cells[i], row.parsed[i]) if row.parsed[i].kind != "text" else None for i in columns], columns[0]
-    # Too few values and no header to place them: keep them right-aligned, the rest missing.
-    padded: list[tuple[SourceCell, ParsedCell] | None] = [None] * (7 - len(found))
+    # Too few values and no columns to place them: keep them right-aligned, the rest missing.
+    padded: list[_Value] = [None] * (7 - len(found))
     padded.extend((row.cells[i], row.parsed[i]) for i in found)
     return padded, found[0] if found else len(row.cells)
 

@@ -1,0 +1,374 @@
+"""Tables printed without ruling lines, rebuilt from word positions.
+
+pdfplumber's "text" strategy guesses cell borders from text alignment and splits wrapped labels
+into separate rows. Here rows are anchored on the lines that carry numbers: a wrapped label, or a
+label in a tall merged cell, joins the numbered line it spans; text that spans no numbered line
+(header rows, captions, rows left blank) becomes a row of its own. Columns are the x-ranges the
+numbers occupy, plus label columns to their left split where labels sit side by side.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extractors.document import Grid, Provenance, SourceCell
+from extractors.pdf_text import join_wrapped, rounded_bbox
+
+# A printed value: a (signed) number, or a not-applicable marker standing in a value cell.
+_VALUE = re.compile(r"^([-−+]?[\d０-９][\d０-９,，.．]*%?|[—–\-/／无]|——)$")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as pdfplumber reports it (top-left origin), with its font size."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class Segment:
+    """Words on one line close enough to belong to one cell."""
+
+    words: list[Word]
+    line: int = -1
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def is_value(self) -> bool:
+        return bool(_VALUE.match(self.text.replace(" ", "")))
+
+
+@dataclass
+class Line:
+    """One printed line: its segments from left to right."""
+
+    segments: list[Segment]
+    size: float
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+
+@dataclass
+class _Block:
+    """Segments stacked in one column that read as one cell (a wrapped label, a number)."""
+
+    column: int
+    segments: list[Segment] = field(default_factory=list)
+    value_lines: set[int] = field(default_factory=set)
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class BorderlessTable:
+    """A rebuilt grid plus the indices of the page lines it consumed."""
+
+    grid: Grid
+    line_indices: range
+
+
+def build_lines(words: Sequence[Word], column_gap_ratio: float) -> list[Line]:
+    """Words grouped into printed lines (by vertical overlap) and split into segments at wide gaps."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            current = lines[-1]
+            top = min(w.top for w in current)
+            bottom = max(w.bottom for w in current)
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if overlap > 0.5 * min(bottom - top, word.bottom - word.top):
+                current.append(word)
+                continue
+        lines.append([word])
+    result: list[Line] = []
+    for index, line_words in enumerate(lines):
+        line_words.sort(key=lambda w: w.x0)
+        size = statistics.median(w.size for w in line_words)
+        segments = [Segment([line_words[0]], index)]
+        for word in line_words[1:]:
+            if word.x0 - segments[-1].x1 > column_gap_ratio * size:
+                segments.append(Segment([word], index))
+            else:
+                segments[-1].words.append(word)
+        result.append(Line(segments, size))
+    return result
+
+
+def find_borderless_tables(lines: Sequence[Line], source: str, page: int, text_width: float,
+                           column_gap_ratio: float) -> list[BorderlessTable]:
+    """Every run of lines that reads as a table (several columns, at least one numbered line)."""
+    tables: list[BorderlessTable] = []
+    index = 0
+    while index < len(lines):
+        region = _region_from(lines, index, text_width)
+        if region is None:
+            index += 1
+            continue
+        grid = _grid(lines[region.start:region.stop], source, page, column_gap_ratio)
+        if grid is not None:
+            tables.append(BorderlessTable(grid, region))
+        index = region.stop
+    return tables
+
+
+def _region_from(lines: Sequence[Line], start: int, text_width: float) -> range | None:
+    """The table region starting at `start`, if a multi-column line starts one there."""
+    first = lines[start]
+    if len(first.segments) < 2:
+        return None
+    size = first.size
+    pitch = 3.5 * size  # the largest gap between two lines of one table (padding included)
+    end = start + 1
+    last_multi = start
+    while end < len(lines):
+        line, previous = lines[end], lines[end - 1]
+        if line.top - previous.bottom > pitch or line.size > size + 0.5:
+            break
+        if len(line.segments) >= 2:
+            last_multi = end
+        elif line.x1 - line.x0 > 0.75 * text_width:
+            break  # a full-width body line: the table has ended
+        end += 1
+    stop = last_multi + 1
+    region = lines[start:stop]
+    multi = sum(len(line.segments) >= 2 for line in region)
+    numbered = sum(any(s.is_value for s in line.segments[1:]) for line in region)
+    if multi < 2 or numbered < 1:
+        return None
+    return range(start, stop)
+
+
+def _grid(lines: Sequence[Line], source: str, page: int, column_gap_ratio: float) -> Grid | None:
+    value_segments = [s for line in lines for s in line.segments if s.is_value]
+    value_columns = _value_columns(value_segments)
+    if not value_columns:
+        return None
+    value_line_ids = {s.line for s in value_segments}
+    # Row labels on numbered lines end where the label area ends; headers further right belong to
+    # value columns even when they start left of the (centred) numbers below them.
+    row_labels = [s for line in lines for s in line.segments
+                  if s.line in value_line_ids and not s.is_value and s.x1 <= value_columns[0][0]]
+    label_right = max((s.x1 for s in row_labels), default=None)
+    label_columns = _label_columns(lines, label_right, column_gap_ratio) if label_right is not None else []
+    layout = _Columns(label_columns, value_columns, label_right)
+    blocks = _blocks([s for line in lines for s in line.segments], layout, value_line_ids, lines[0].size)
+    by_index = {segment.line: line for line in lines for segment in line.segments}
+    rows = _rows(blocks, layout, value_line_ids, by_index)
+    if len(rows) < 2:
+        return None
+    return _to_grid(rows, layout.all, source, page)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Label columns (left, split where labels sit side by side) and value columns (where numbers sit)."""
+
+    labels: list[tuple[float, float]]
+    values: list[tuple[float, float]]
+    label_right: float | None
+
+    @property
+    def all(self) -> list[tuple[float, float]]:
+        return self.labels + self.values
+
+    def index_of(self, segment: Segment) -> int:
+        centre = (segment.x0 + segment.x1) / 2
+        if self.label_right is not None and centre <= self.label_right:
+            starts = [x0 for x0, _ in self.labels]
+            return max((i for i, x0 in enumerate(starts) if segment.x0 >= x0 - 2), default=0)
+        offset = len(self.labels)
+        inside = [i for i, (x0, x1) in enumerate(self.values) if x0 - 1 <= centre <= x1 + 1]
+        if inside:
+            return offset + inside[0]
+        # Between columns: a cell merged over several columns starts in the one to its left.
+        left = [i for i, (x0, _) in enumerate(self.values) if x0 <= centre]
+        return offset + (left[-1] if left else 0)
+
+    def is_label(self, index: int) -> bool:
+        return index < len(self.labels)
+
+
+def _value_columns(segments: list[Segment]) -> list[tuple[float, float]]:
+    """X-ranges where numbers stand; a range few numbers use is a value centred over merged columns.
+
+    Such a merged value is left out of the column list and later joins its nearest column.
+    """
+    groups: list[tuple[float, float, int]] = []
+    for segment in sorted(segments, key=lambda s: s.x0):
+        if groups and segment.x0 <= groups[-1][1] + 1.0:
+            x0, x1, count = groups[-1]
+            groups[-1] = (x0, max(x1, segment.x1), count + 1)
+        else:
+            groups.append((segment.x0, segment.x1, 1))
+    strongest = max((count for _, _, count in groups), default=0)
+    return [(x0, x1) for x0, x1, count in groups if count >= 0.3 * strongest]
+
+
+def _merge_intervals(intervals: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for x0, x1 in sorted(intervals):
+        if merged and x0 <= merged[-1][1] + tolerance:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x1))
+        else:
+            merged.append((x0, x1))
+    return merged
+
+
+def _label_columns(lines: Sequence[Line], label_right: float, column_gap_ratio: float) -> list[tuple[float, float]]:
+    """Label columns left of the numbers, split only where two labels share a line."""
+    labels = [[s for s in line.segments if (s.x0 + s.x1) / 2 <= label_right] for line in lines]
+    left = min(s[0].x0 for s in labels if s)
+    side_by_side = [(s.x0, s.x1) for line_labels in labels if len(line_labels) >= 2 for s in line_labels]
+    spans = _merge_intervals(side_by_side, column_gap_ratio)
+    starts = [left] + [x0 for x0, _ in spans[1:]]
+    ends = starts[1:] + [label_right]
+    return list(zip(starts, ends, strict=True))
+
+
+def _blocks(segments: list[Segment], columns: _Columns, value_lines: set[int], size: float) -> list[_Block]:
+    """Stack segments per column into cells; a value column never stacks two numbered lines."""
+    wrap_gap = 0.5 * size
+    by_column: dict[int, list[Segment]] = {}
+    for segment in segments:
+        by_column.setdefault(columns.index_of(segment), []).append(segment)
+    blocks: list[_Block] = []
+    for column, column_segments in sorted(by_column.items()):
+        current: _Block | None = None
+        for segment in sorted(column_segments, key=lambda s: s.top):
+            on_value_line = segment.line in value_lines
+            joinable = (
+                current is not None
+                and segment.top - current.bottom <= wrap_gap
+                and (columns.is_label(column) or not (on_value_line and current.value_lines))
+            )
+            if current is None or not joinable:
+                current = _Block(column)
+                blocks.append(current)
+            current.segments.append(segment)
+            if on_value_line:
+                current.value_lines.add(segment.line)
+    return blocks
+
+
+@dataclass
+class _Row:
+    top: float
+    bottom: float
+    blocks: list[_Block] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _rows(blocks: list[_Block], columns: _Columns, value_lines: set[int], lines: dict[int, Line]) -> list[_Row]:
+    """Rows anchored on numbered lines; other blocks join the numbered line they reach, or stand alone.
+
+    A label block squeezed against numbered lines (a wrapped label, a group label centred in a
+    merged cell) joins the nearest; one with room of its own (a caption, a row left blank) does not.
+    """
+    anchors = {i: _Row(lines[i].top, lines[i].bottom) for i in sorted(value_lines)}
+    orphans: list[_Block] = []
+    for block in blocks:
+        candidates = [anchors[i] for i in block.value_lines]
+        if not candidates and columns.is_label(block.column):
+            candidates = _squeezed_between(block, list(anchors.values()))
+        if candidates:
+            min(candidates, key=lambda r: (abs(r.centre - block.centre), r.centre)).blocks.append(block)
+        else:
+            orphans.append(block)
+    rows = list(anchors.values()) + _orphan_rows(orphans)
+    return sorted(rows, key=lambda r: r.top)
+
+
+def _squeezed_between(block: _Block, rows: list[_Row]) -> list[_Row]:
+    """Numbered rows a label block reaches into: rows whose line (padded by half its height) it overlaps."""
+    def reaches(row: _Row) -> bool:
+        pad = 0.5 * (row.bottom - row.top)
+        return block.top < row.bottom + pad and block.bottom > row.top - pad
+    return [row for row in rows if reaches(row)]
+
+
+def _orphan_rows(blocks: list[_Block]) -> list[_Row]:
+    """Header/caption/blank rows: one-line blocks that overlap form a row; taller blocks join one."""
+    rows: list[_Row] = []
+    for block in sorted(blocks, key=lambda b: (len(b.segments) > 1, b.top)):
+        home = next((r for r in rows if r.top - 1 <= block.centre <= r.bottom + 1), None)
+        if home is None:
+            home = _Row(block.top, block.bottom)
+            rows.append(home)
+        home.blocks.append(block)
+        if len(block.segments) == 1:
+            home.top, home.bottom = min(home.top, block.top), max(home.bottom, block.bottom)
+    return rows
+
+
+def _to_grid(rows: list[_Row], columns: list[tuple[float, float]], source: str, page: int) -> Grid:
+    grid_rows: list[list[SourceCell]] = []
+    for row in rows:
+        top = min([row.top, *(b.top for b in row.blocks)])
+        bottom = max([row.bottom, *(b.bottom for b in row.blocks)])
+        cells: list[SourceCell] = []
+        for index, (x0, x1) in enumerate(columns):
+            parts = sorted((s for b in row.blocks if b.column == index for s in b.segments), key=lambda s: (s.top, s.x0))
+            if parts:
+                text = join_wrapped("\n".join(s.text for s in parts))
+                bbox = (min(s.x0 for s in parts), min(s.top for s in parts), max(s.x1 for s in parts),
+                        max(s.bottom for s in parts))
+            else:
+                text, bbox = "", (x0, top, x1, bottom)
+            cells.append(SourceCell(text, Provenance(file=source, page=page, bbox=rounded_bbox(bbox))))
+        grid_rows.append(cells)
+    table_box = (columns[0][0], rows[0].top, columns[-1][1], max(r.bottom for r in rows))
+    return Grid(rows=grid_rows, provenance=Provenance(file=source, page=page, bbox=rounded_bbox(table_box)))

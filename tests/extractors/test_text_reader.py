@@ -1,0 +1,56 @@
+"""The text reader and the shared mapper on the garbled seed conversion (FORMAT.md §6.3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.extract import extract_bytes
+from tests.fixtures.render_text import refill_seed
+from tests.fixtures.values import make_answer
+
+SECTIONS = ("section2", "section3", "section4")
+
+
+def wrong_cells(answer: dict, output: dict) -> list[str]:
+    """Every answer cell the output gets wrong, as `section.row.col: got ≠ expected`."""
+    wrong = []
+    for section in SECTIONS:
+        for row, columns in answer[section].items():
+            for column, expected in columns.items():
+                got = ((output.get(section) or {}).get(row) or {}).get(column)
+                if got != expected:
+                    wrong.append(f"{section}.{row}.{column}: {got} ≠ {expected}")
+    return wrong
+
+
+@pytest.fixture(scope="module")
+def seed_text(shared_corpus: Path) -> str:
+    return (shared_corpus / "seed" / "wenchang-2023.md").read_text(encoding="utf-8")
+
+
+def test_seed_extracts_exactly_as_its_answer_key(shared_corpus: Path, seed_text: str) -> None:
+    answer = json.loads((shared_corpus / "seed" / "wenchang-2023.answer.json").read_text(encoding="utf-8"))
+    report = extract_bytes(seed_text.encode(), "wenchang-2023.md")
+    output = report.to_json()
+    assert wrong_cells(answer, output) == []
+    assert (output["status"], output["year"], output["template"]) == ("ok", 2023, "2021")
+    assert output["agency"]["code"] == answer["agency"]["code"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_seed_layout_refilled_with_new_values_maps_every_cell(seed_text: str, seed: int) -> None:
+    answer = make_answer(seed, scale=300)
+    report = extract_bytes(refill_seed(seed_text, answer).encode(), f"seed-refilled-{seed}.md")
+    assert wrong_cells(answer, report.to_json()) == []
+    assert report.status == "ok", report.errors
+
+
+def test_values_keep_their_table_row_and_column(seed_text: str) -> None:
+    report = extract_bytes(refill_seed(seed_text, make_answer(7, scale=300)).encode(), "seed.md")
+    cell = report.cells[(3, "carried_forward", "total")]
+    assert cell.provenance is not None and cell.provenance.table is not None
+    assert cell.provenance.row is not None and cell.provenance.col is not None
+    assert cell.raw.strip() == str(cell.value)
