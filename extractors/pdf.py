@@ -41,9 +41,11 @@ class PdfSettings:
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_pages <= 0:
-            raise ValueError(f"PdfSettings: max_bytes and max_pages must be positive, got {self.max_bytes}, {self.max_pages}")
+            raise ValueError(f"PdfSettings: max_bytes and max_pages must be positive, "
+                             f"got {self.max_bytes}, {self.max_pages}")
         if not 0.2 <= self.column_gap_ratio <= 5:
-            raise ValueError(f"PdfSettings: column_gap_ratio must be within 0.2–5 font sizes, got {self.column_gap_ratio}")
+            raise ValueError(f"PdfSettings: column_gap_ratio must be within 0.2–5 font sizes, "
+                             f"got {self.column_gap_ratio}")
         if self.word_x_tolerance < 0 or self.word_y_tolerance < 0:
             raise ValueError("PdfSettings: word tolerances cannot be negative")
 

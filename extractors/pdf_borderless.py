@@ -175,18 +175,26 @@ def _region_from(lines: Sequence[Line], start: int, text_width: float) -> range 
         line, previous = lines[end], lines[end - 1]
         if line.top - previous.bottom > pitch or line.size > size + 0.5:
             break
-        if len(line.segments) >= 2:
-            last_multi = end
+        if len(line.segments) >= 2 or any(s.is_value for s in line.segments):
+            last_multi = end  # a lone number is a value centred beside a wrapped label
         elif line.x1 - line.x0 > 0.75 * text_width:
             break  # a full-width body line: the table has ended
         end += 1
     stop = last_multi + 1
+    while stop < len(lines) and _continues_cell(lines[stop - 1], lines[stop], size, text_width):
+        stop += 1  # the wrapped tail of the last row's label
     region = lines[start:stop]
     multi = sum(len(line.segments) >= 2 for line in region)
     numbered = sum(any(s.is_value for s in line.segments[1:]) for line in region)
-    if multi < 2 or numbered < 1:
-        return None
+    widest_row = max(sum(s.is_value for s in line.segments) for line in region)
+    if numbered < 1 or (multi < 2 and widest_row < 3):
+        return None  # one row of several numbers is a table broken by a page; one pair is not
     return range(start, stop)
+
+
+def _continues_cell(previous: Line, line: Line, size: float, text_width: float) -> bool:
+    return (len(line.segments) == 1 and abs(line.size - size) <= 0.5 and line.top - previous.bottom <= 0.5 * size
+            and line.x1 - line.x0 < 0.75 * text_width)
 
 
 def _grid(lines: Sequence[Line], source: str, page: int, column_gap_ratio: float) -> Grid | None:
@@ -205,8 +213,6 @@ def _grid(lines: Sequence[Line], source: str, page: int, column_gap_ratio: float
     blocks = _blocks([s for line in lines for s in line.segments], layout, value_line_ids, lines[0].size)
     by_index = {segment.line: line for line in lines for segment in line.segments}
     rows = _rows(blocks, layout, value_line_ids, by_index)
-    if len(rows) < 2:
-        return None
     return _to_grid(rows, layout.all, source, page)
 
 
@@ -224,16 +230,21 @@ class _Columns:
 
     def index_of(self, segment: Segment) -> int:
         centre = (segment.x0 + segment.x1) / 2
-        if self.label_right is not None and centre <= self.label_right:
+        # Text starting in the label area is a label or a caption spanning the table.
+        anchor = centre if segment.is_value else segment.x0
+        if self.label_right is not None and anchor < self.label_right:
             starts = [x0 for x0, _ in self.labels]
             return max((i for i, x0 in enumerate(starts) if segment.x0 >= x0 - 2), default=0)
         offset = len(self.labels)
         inside = [i for i, (x0, x1) in enumerate(self.values) if x0 - 1 <= centre <= x1 + 1]
         if inside:
             return offset + inside[0]
-        # Between columns: a cell merged over several columns starts in the one to its left.
-        left = [i for i, (x0, _) in enumerate(self.values) if x0 <= centre]
-        return offset + (left[-1] if left else 0)
+        if segment.is_value:  # between columns: a value merged over columns starts in the left one
+            left = [i for i, (x0, _) in enumerate(self.values) if x0 <= centre]
+            return offset + (left[-1] if left else 0)
+        # A header is as wide as its cell: it belongs where its centre falls between column midlines.
+        midlines = [(a[1] + b[0]) / 2 for a, b in zip(self.values, self.values[1:], strict=False)]
+        return offset + sum(centre > m for m in midlines)
 
     def is_label(self, index: int) -> bool:
         return index < len(self.labels)
@@ -272,7 +283,7 @@ def _label_columns(lines: Sequence[Line], label_right: float, column_gap_ratio: 
     side_by_side = [(s.x0, s.x1) for line_labels in labels if len(line_labels) >= 2 for s in line_labels]
     spans = _merge_intervals(side_by_side, column_gap_ratio)
     starts = [left] + [x0 for x0, _ in spans[1:]]
-    ends = starts[1:] + [label_right]
+    ends = [*starts[1:], label_right]
     return list(zip(starts, ends, strict=True))
 
 
@@ -361,7 +372,8 @@ def _to_grid(rows: list[_Row], columns: list[tuple[float, float]], source: str, 
         bottom = max([row.bottom, *(b.bottom for b in row.blocks)])
         cells: list[SourceCell] = []
         for index, (x0, x1) in enumerate(columns):
-            parts = sorted((s for b in row.blocks if b.column == index for s in b.segments), key=lambda s: (s.top, s.x0))
+            in_cell = (s for b in row.blocks if b.column == index for s in b.segments)
+            parts = sorted(in_cell, key=lambda s: (s.top, s.x0))
             if parts:
                 text = join_wrapped("\n".join(s.text for s in parts))
                 bbox = (min(s.x0 for s in parts), min(s.top for s in parts), max(s.x1 for s in parts),

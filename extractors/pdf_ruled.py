@@ -110,7 +110,7 @@ def _column_extents(table: Table) -> list[tuple[float, float]]:
     width = max(len(r.cells) for r in table.rows)
     extents: list[tuple[float, float]] = []
     for index in range(width):
-        boxes = [r.cells[index] for r in table.rows if index < len(r.cells) and r.cells[index] is not None]
+        boxes = [box for r in table.rows if index < len(r.cells) and (box := r.cells[index]) is not None]
         if boxes:
             narrowest = min(boxes, key=lambda b: b[2] - b[0])
             extents.append((narrowest[0], narrowest[2]))

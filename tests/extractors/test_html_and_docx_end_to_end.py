@@ -6,7 +6,6 @@ three encodings and with wrong or missing <meta>, so a rule that only fits one f
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 from extractors.docx import read_docx
 from extractors.extract import extract_bytes
 from extractors.report import Report
+from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_docx import DocxLayout, render_docx
 from tests.fixtures.render_html import HtmlLayout, render_html
 from tests.fixtures.report_form import FormOptions
@@ -22,7 +22,6 @@ from tests.fixtures.values import make_answer, with_cell
 
 SEEDS = (11, 12)
 TEMPLATES = ("2021", "2019")
-SECTIONS = ("section2", "section3", "section4")
 
 HTML_LAYOUTS = {
     "plain-utf8": HtmlLayout(),
@@ -40,26 +39,6 @@ DOCX_LAYOUTS = {
     "section3-split-without-repeated-header": DocxLayout(
         form=FormOptions(split_section3_at=7, repeat_header=False), wrap_short_labels=False),
 }
-
-
-def wrong_cells(answer: dict[str, Any], report: Report) -> list[str]:
-    """Every answer cell the report got wrong, as `section.row.col: expected != got`."""
-    got = report.to_json()
-    wrong = []
-    for section in SECTIONS:
-        for row, columns in answer[section].items():
-            for col, expected in columns.items():
-                value = ((got[section] or {}).get(row) or {}).get(col)
-                if not _same(expected, value):
-                    wrong.append(f"{section}.{row}.{col}: {expected!r} != {value!r}")
-    return wrong
-
-
-def _same(expected: Any, value: Any) -> bool:
-    """Null must stay null, numbers agree within 1e-4 (the 万元 fee), strings exactly (amount_raw)."""
-    if expected is None or isinstance(expected, str):
-        return value == expected
-    return isinstance(value, int | float) and math.isclose(value, expected, abs_tol=1e-4)
 
 
 def assert_extracted(answer: dict[str, Any], report: Report, table_format: str) -> None:

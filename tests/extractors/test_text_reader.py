@@ -8,22 +8,9 @@ from pathlib import Path
 import pytest
 
 from extractors.extract import extract_bytes
+from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_text import refill_seed
 from tests.fixtures.values import make_answer
-
-SECTIONS = ("section2", "section3", "section4")
-
-
-def wrong_cells(answer: dict, output: dict) -> list[str]:
-    """Every answer cell the output gets wrong, as `section.row.col: got ≠ expected`."""
-    wrong = []
-    for section in SECTIONS:
-        for row, columns in answer[section].items():
-            for column, expected in columns.items():
-                got = ((output.get(section) or {}).get(row) or {}).get(column)
-                if got != expected:
-                    wrong.append(f"{section}.{row}.{column}: {got} ≠ {expected}")
-    return wrong
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +22,7 @@ def test_seed_extracts_exactly_as_its_answer_key(shared_corpus: Path, seed_text:
     answer = json.loads((shared_corpus / "seed" / "wenchang-2023.answer.json").read_text(encoding="utf-8"))
     report = extract_bytes(seed_text.encode(), "wenchang-2023.md")
     output = report.to_json()
-    assert wrong_cells(answer, output) == []
+    assert wrong_cells(answer, report) == []
     assert (output["status"], output["year"], output["template"]) == ("ok", 2023, "2021")
     assert output["agency"]["code"] == answer["agency"]["code"]
 
@@ -44,7 +31,7 @@ def test_seed_extracts_exactly_as_its_answer_key(shared_corpus: Path, seed_text:
 def test_seed_layout_refilled_with_new_values_maps_every_cell(seed_text: str, seed: int) -> None:
     answer = make_answer(seed, scale=300)
     report = extract_bytes(refill_seed(seed_text, answer).encode(), f"seed-refilled-{seed}.md")
-    assert wrong_cells(answer, report.to_json()) == []
+    assert wrong_cells(answer, report) == []
     assert report.status == "ok", report.errors
 
 
