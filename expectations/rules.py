@@ -12,7 +12,7 @@ the missing cells (or the whole missing table).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,6 +108,11 @@ def as_decimal(value: Any) -> Decimal | None:
     return Decimal(value)
 
 
+def total(values: Iterable[Decimal | None]) -> Decimal:
+    """Σ of the present values (callers check for missing ones first)."""
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
@@ -125,7 +130,7 @@ def describe_missing(keys: Sequence[str], record: Record) -> str:
     parts: list[str] = []
     for section, section_keys in by_section.items():
         present = record.get(table_field(section)) if section is not None else None
-        if present is not None and not present:
+        if section is not None and present is not None and not present:
             parts.append(f"table {SECTION_NUMERALS[section]} (section {section}) is missing")
             continue
         names = [display(k) for k in section_keys]
@@ -228,7 +233,7 @@ def evaluate_equation(equation: Equation, record: Record, tolerance: Decimal) ->
     for choice, right in enumerate(equation.rights):
         values = [as_decimal(record.get(k)) for k in right]
         if all(v is not None for v in values):
-            delta = sum(left, Decimal(0)) - sum(values, Decimal(0))  # type: ignore[arg-type]
+            delta = total(left) - total(values)
             return (PASS if abs(delta) <= tolerance else FAIL), choice
     return UNCERTAIN, 0
 
@@ -243,7 +248,7 @@ def _side_text(keys: Sequence[str], record: Record) -> str:
     text = " + ".join(shown) if shown else "0"
     if zeros:
         text += f" (+ {zeros} cells of 0)"
-    return f"{text} = {fmt(sum(values, Decimal(0)))}"
+    return f"{text} = {fmt(total(values))}"
 
 
 def equation_text(equation: Equation, choice: int, record: Record) -> str:
@@ -341,12 +346,12 @@ class ZeroWhenNoneRule(Rule):
         values = [as_decimal(record.get(k)) for k in self.condition]
         if any(v is None for v in values):
             return self.describe(None, [], record)
-        total = sum(values, Decimal(0))  # type: ignore[arg-type]
-        nonzero = [] if total != 0 else [k for k in self.zero_cells if (as_decimal(record.get(k)) or 0) != 0]
-        return self.describe(total, nonzero, record)
+        requests = total(values)
+        nonzero = [] if requests != 0 else [k for k in self.zero_cells if (as_decimal(record.get(k)) or 0) != 0]
+        return self.describe(requests, nonzero, record)
 
-    def describe(self, total: Decimal | None, nonzero: Sequence[str], record: Record) -> CheckResult:
-        if total is None:
+    def describe(self, requests: Decimal | None, nonzero: Sequence[str], record: Record) -> CheckResult:
+        if requests is None:
             missing = [k for k in self.condition if _is_missing(record.get(k))]
             return self.result(UNCERTAIN, "cannot check: " + describe_missing(missing, record), missing)
         if nonzero:
@@ -370,8 +375,13 @@ class LocaliseRule(Rule):
         return tuple(dict.fromkeys(k for r in self.rules for k in r.fields()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "rule": self.rule, "severity": self.severity, "statement": self.statement,
-                "rules": [r.to_dict() for r in self.rules]}
+        return {
+            "kind": self.kind,
+            "rule": self.rule,
+            "severity": self.severity,
+            "statement": self.statement,
+            "rules": [r.to_dict() for r in self.rules],
+        }
 
     def evaluate(self, record: Record) -> CheckResult:
         return self.describe([r.statuses(record) for r in self.rules], record)
@@ -390,11 +400,15 @@ class LocaliseRule(Rule):
         suspects = [s for s in self._candidates(failing, record) if s is not None]
         if len(suspects) != 1:
             names = ", ".join(sorted({r.rule for r, _, _ in failing}))
-            return self.result(UNCERTAIN, f"{len(failing)} failing sums ({names}) share no single cell that fixes them all")
+            return self.result(
+                UNCERTAIN, f"{len(failing)} failing sums ({names}) share no single cell that fixes them all"
+            )
         key, corrected = suspects[0]
         where = ", ".join(f"{r.rule} at {display(e.left[0])}" for r, e, _ in failing)
-        detail = (f"suspect cell {display(key)}: printed {fmt(record.get(key))}, {fmt(corrected)} would satisfy "
-                  f"every failing sum ({where}); value left as printed")
+        detail = (
+            f"suspect cell {display(key)}: printed {fmt(record.get(key))}, {fmt(corrected)} would satisfy "
+            f"every failing sum ({where}); value left as printed"
+        )
         return self.result(FAIL, detail, [key])
 
     @staticmethod
@@ -410,8 +424,8 @@ class LocaliseRule(Rule):
             assert value is not None  # a failing equation has every operand
             fixes = set()
             for _, eq, choice in failing:
-                delta = sum((as_decimal(record.get(k)) or Decimal(0) for k in eq.left), Decimal(0)) - sum(
-                    (as_decimal(record.get(k)) or Decimal(0) for k in eq.rights[choice]), Decimal(0)
+                delta = total(as_decimal(record.get(k)) for k in eq.left) - total(
+                    as_decimal(record.get(k)) for k in eq.rights[choice]
                 )
                 coefficient = eq.left.count(key) - eq.rights[choice].count(key)
                 fixes.add(value - delta / coefficient if coefficient else None)
@@ -436,8 +450,9 @@ class LevelBoundRule(Rule):
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
-        out["limits"] = [[cell, {lvl: (fmt(b) if b is not None else None) for lvl, b in bounds}]
-                         for cell, bounds in self.limits]
+        out["limits"] = [
+            [cell, {lvl: (fmt(b) if b is not None else None) for lvl, b in bounds}] for cell, bounds in self.limits
+        ]
         return out
 
     def evaluate(self, record: Record) -> CheckResult:
@@ -484,8 +499,8 @@ class AgreeRule(Rule):
         return (self.anchor, *self.others)
 
     def evaluate(self, record: Record) -> CheckResult:
-        found = [(label, int(v)) for label, key in zip(self.labels, self.fields(), strict=True)
-                 if not _is_missing(v := record.get(key))]
+        years = [(label, record.get(key)) for label, key in zip(self.labels, self.fields(), strict=True)]
+        found = [(label, int(v)) for label, v in years if v is not None and not _is_missing(v)]
         text = ", ".join(f"{label} {value}" for label, value in found)
         if len({v for _, v in found}) > 1:
             return self.result(FAIL, f"years disagree: {text}", [])
@@ -553,18 +568,24 @@ class NarrativeRule(Rule):
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
-        out["comparisons"] = [{"fact": c.fact, "alternatives": _jsonable(c.alternatives), "negated": c.negated}
-                              for c in self.comparisons]
+        out["comparisons"] = [
+            {"fact": c.fact, "alternatives": _jsonable(c.alternatives), "negated": c.negated} for c in self.comparisons
+        ]
         return out
 
     def evaluate(self, record: Record) -> CheckResult:
-        failures, passes, unsure, cells = [], [], [], []
+        failures: list[str] = []
+        passes: list[str] = []
+        unsure: list[str] = []
+        cells: list[str] = []
         for comparison in self.comparisons:
             value_field, none_field, approx_field, raw_field = fact_fields(comparison.fact)
             stated = as_decimal(record.get(value_field))
             negated = bool(record.get(none_field))
-            if stated is None or record.get(approx_field) or (
-                comparison.negated is not None and comparison.negated != negated
+            if (
+                stated is None
+                or record.get(approx_field)
+                or (comparison.negated is not None and comparison.negated != negated)
             ):
                 continue
             quoted = f"“{record.get(raw_field)}” ({comparison.fact} {fmt(stated)})"
@@ -572,13 +593,13 @@ class NarrativeRule(Rule):
             for keys in comparison.alternatives:
                 values = [as_decimal(record.get(k)) for k in keys]
                 if all(v is not None for v in values):
-                    sums.append((keys, sum(values, Decimal(0))))  # type: ignore[arg-type]
+                    sums.append((keys, total(values)))
             if not sums:
                 missing = [k for k in comparison.alternatives[0] if _is_missing(record.get(k))]
                 unsure.append(f"{quoted}: {describe_missing(missing, record)}")
                 continue
-            matched = [keys for keys, total in sums if total == stated]
-            tables = " or ".join(f"{' + '.join(display(k) for k in keys)} {fmt(total)}" for keys, total in sums)
+            matched = [keys for keys, value in sums if value == stated]
+            tables = " or ".join(f"{' + '.join(display(k) for k in keys)} {fmt(value)}" for keys, value in sums)
             if matched:
                 passes.append(f"{quoted} = {' + '.join(display(k) for k in matched[0])}")
             else:
@@ -619,11 +640,12 @@ class FeeStatementRule(Rule):
         if any(v is None for v in values):
             missing = [k for k in self.requests if _is_missing(record.get(k))]
             return self.result(UNCERTAIN, "cannot check: " + describe_missing(missing, record), missing)
-        handled = sum(values, Decimal(0))  # type: ignore[arg-type]
+        handled = total(values)
         if handled == 0:
             sides = " + ".join(f"{display(k)} 0" for k in self.requests)
-            return self.result(FAIL, f"fee {fmt(fee)} 元 collected (“{record.get(raw_field)}”) but {sides}",
-                               list(self.requests))
+            return self.result(
+                FAIL, f"fee {fmt(fee)} 元 collected (“{record.get(raw_field)}”) but {sides}", list(self.requests)
+            )
         return self.result(PASS, f"fee {fmt(fee)} 元 with {fmt(handled)} requests handled")
 
 
@@ -649,11 +671,17 @@ _OUTCOMES_SINGLE_OTHER = (*(r for r in OUTCOME_ROW_KEYS if r not in _OTHER_ROWS)
 def _t3_rules() -> tuple[LinearRule, ...]:
     new, carried, outcome, forward = "new_requests", "carried_over", "outcome_total", "carried_forward"
     t31 = LinearRule(
-        "T3-1", "error", "new_requests + carried_over = outcome_total + carried_forward in every column",
-        tuple(Equation((s3(new, c), s3(carried, c)), ((s3(outcome, c), s3(forward, c)),)) for c in SECTION3_COLUMN_KEYS),
+        "T3-1",
+        "error",
+        "new_requests + carried_over = outcome_total + carried_forward in every column",
+        tuple(
+            Equation((s3(new, c), s3(carried, c)), ((s3(outcome, c), s3(forward, c)),)) for c in SECTION3_COLUMN_KEYS
+        ),
     )
     t32 = LinearRule(
-        "T3-2", "error", "outcome_total = the sum of the 21 outcome rows in every column",
+        "T3-2",
+        "error",
+        "outcome_total = the sum of the 21 outcome rows in every column",
         tuple(
             Equation((s3(outcome, c),), (_columns3(OUTCOME_ROW_KEYS, c), _columns3(_OUTCOMES_SINGLE_OTHER, c)))
             for c in SECTION3_COLUMN_KEYS
@@ -661,7 +689,9 @@ def _t3_rules() -> tuple[LinearRule, ...]:
     )
     optional_rows = {*_OTHER_ROWS, *SECTION3_SUBTOTALS}
     t33 = LinearRule(
-        "T3-3", "error", "total = the sum of the six applicant columns in every row",
+        "T3-3",
+        "error",
+        "total = the sum of the six applicant columns in every row",
         tuple(
             Equation(
                 (s3(r, "total"),),
@@ -672,19 +702,27 @@ def _t3_rules() -> tuple[LinearRule, ...]:
         ),
     )
     subtotal_rows = tuple(
-        Equation((s3(sub, c),), (_columns3(SECTION3_GROUPS[group], c),),
-                 ((s3(sub, c),), _columns3(SECTION3_GROUPS[group], c)))
+        Equation(
+            (s3(sub, c),),
+            (_columns3(SECTION3_GROUPS[group], c),),
+            ((s3(sub, c),), _columns3(SECTION3_GROUPS[group], c)),
+        )
         for sub, group in SECTION3_SUBTOTALS.items()
         for c in SECTION3_COLUMN_KEYS
     )
     legal_person_parts = SECTION3_APPLICANT_COLUMNS[1:]
     subtotal_column = tuple(
-        Equation((s3(r, LEGAL_PERSON_SUBTOTAL),), (_row3(r, legal_person_parts),),
-                 ((s3(r, LEGAL_PERSON_SUBTOTAL),), _row3(r, legal_person_parts)))
+        Equation(
+            (s3(r, LEGAL_PERSON_SUBTOTAL),),
+            (_row3(r, legal_person_parts),),
+            ((s3(r, LEGAL_PERSON_SUBTOTAL),), _row3(r, legal_person_parts)),
+        )
         for r in _SECTION3_ROWS
     )
     t36 = LinearRule(
-        "T3-6", "error", "every printed subtotal (法人或其他组织 column, rows （三）–（六）) equals its parts",
+        "T3-6",
+        "error",
+        "every printed subtotal (法人或其他组织 column, rows （三）–（六）) equals its parts",
         subtotal_rows + subtotal_column,
     )
     return t31, t32, t33, t36
@@ -705,12 +743,22 @@ _WAN = Decimal(1)  # bounds below are in the cell's own unit (万元 for the fee
 
 def _bounds(township: int, county: int, prefecture: int, province: int) -> tuple[tuple[str, Decimal | None], ...]:
     values = (township, county, prefecture, province, province)
-    return tuple(zip(("township", "county", "prefecture", "province", "national"),
-                     (Decimal(v) * _WAN for v in values), strict=True))
+    return tuple(
+        zip(
+            ("township", "county", "prefecture", "province", "national"),
+            (Decimal(v) * _WAN for v in values),
+            strict=True,
+        )
+    )
 
 
-_REGULATION_CELLS = tuple(s2("regulations", c.key) for rows in (SECTION2_ROWS, SECTION2_ROWS_2019)
-                          for r in rows if r.key == "regulations" for c in r.columns)
+_REGULATION_CELLS = tuple(
+    s2("regulations", c.key)
+    for rows in (SECTION2_ROWS, SECTION2_ROWS_2019)
+    for r in rows
+    if r.key == "regulations"
+    for c in r.columns
+)
 
 RULES: tuple[Rule, ...] = (
     T3_1,
@@ -718,27 +766,54 @@ RULES: tuple[Rule, ...] = (
     T3_3,
     DomainRule("T3-4", "error", "every section 三 cell is a non-negative integer", counts=_S3_ALL),
     ZeroWhenNoneRule(
-        "T3-5", "error", "with no request new or carried over, every outcome and carried_forward is 0",
+        "T3-5",
+        "error",
+        "with no request new or carried over, every outcome and carried_forward is 0",
         condition=(s3("new_requests", "total"), s3("carried_over", "total")),
         zero_cells=tuple(s3(r, c) for r in _SECTION3_ROWS[2:] for c in _SECTION3_COLUMNS),
     ),
     T3_6,
     LocaliseRule("T3-7", "info", "no sum of table 三 fails, so no misread cell to localise", rules=(T3_1, T3_2, T3_3)),
     LinearRule(
-        "T4-1", "error", "total = upheld + corrected + other_result + pending for each review/litigation group",
-        tuple(Equation((s4(g, "total"),), (tuple(s4(g, c) for c in SECTION4_COLUMN_KEYS[:4]),))
-              for g in SECTION4_GROUP_KEYS),
+        "T4-1",
+        "error",
+        "total = upheld + corrected + other_result + pending for each review/litigation group",
+        tuple(
+            Equation((s4(g, "total"),), (tuple(s4(g, c) for c in SECTION4_COLUMN_KEYS[:4]),))
+            for g in SECTION4_GROUP_KEYS
+        ),
     ),
     DomainRule("T4-2", "error", "all 15 section 四 values are non-negative integers", counts=_S4_ALL),
-    DomainRule("T2-1", "error", "section 二 counts are non-negative integers, the fee a decimal ≥ 0",
-               counts=_S2_COUNTS, amounts=_S2_AMOUNTS, signed=_S2_SIGNED),
-    LevelBoundRule(
-        "T2-2", "warning", "only national, provincial and prefecture bodies make 规章",
-        limits=tuple((cell, (("township", Decimal(0)), ("county", Decimal(0)), ("prefecture", None),
-                             ("province", None), ("national", None))) for cell in _REGULATION_CELLS),
+    DomainRule(
+        "T2-1",
+        "error",
+        "section 二 counts are non-negative integers, the fee a decimal ≥ 0",
+        counts=_S2_COUNTS,
+        amounts=_S2_AMOUNTS,
+        signed=_S2_SIGNED,
     ),
     LevelBoundRule(
-        "T2-4", "warning", "the fee (万元) and licensing/penalty counts are plausible for the agency's level",
+        "T2-2",
+        "warning",
+        "only national, provincial and prefecture bodies make 规章",
+        limits=tuple(
+            (
+                cell,
+                (
+                    ("township", Decimal(0)),
+                    ("county", Decimal(0)),
+                    ("prefecture", None),
+                    ("province", None),
+                    ("national", None),
+                ),
+            )
+            for cell in _REGULATION_CELLS
+        ),
+    ),
+    LevelBoundRule(
+        "T2-4",
+        "warning",
+        "the fee (万元) and licensing/penalty counts are plausible for the agency's level",
         limits=(
             (s2("admin_fees", "amount_wan_yuan"), _bounds(2_000, 200_000, 2_000_000, 20_000_000)),
             (s2("admin_licensing", "decisions"), _bounds(100_000, 2_000_000, 20_000_000, 100_000_000)),
@@ -746,45 +821,69 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     AgreeRule(
-        "D-1", "error", "title year, statistics period and opening sentence agree",
-        anchor="title_year", others=("doc_period_start_year", "doc_period_end_year", "doc_opening_year"),
+        "D-1",
+        "error",
+        "title year, statistics period and opening sentence agree",
+        anchor="title_year",
+        others=("doc_period_start_year", "doc_period_end_year", "doc_opening_year"),
         labels=("title", "statistics period start", "statistics period end", "opening sentence"),
     ),
     SectionsRule(
-        "D-2", "warning", "six headings in order; tables 二, 三, 四 present or stated absent",
+        "D-2",
+        "warning",
+        "six headings in order; tables 二, 三, 四 present or stated absent",
         table_fields=tuple((s, table_field(s)) for s in (2, 3, 4)),
     ),
     NarrativeRule(
-        "N-1", "warning", "the request count stated in the prose matches new_requests.total (or new + carried)",
-        comparisons=(Comparison("requests_received_text", ((s3("new_requests", "total"),),
-                                                           (s3("new_requests", "total"), s3("carried_over", "total"))),
-                                negated=False),),
+        "N-1",
+        "warning",
+        "the request count stated in the prose matches new_requests.total (or new + carried)",
+        comparisons=(
+            Comparison(
+                "requests_received_text",
+                ((s3("new_requests", "total"),), (s3("new_requests", "total"), s3("carried_over", "total"))),
+                negated=False,
+            ),
+        ),
     ),
     NarrativeRule(
-        "N-2", "warning", "carried-over and carried-forward counts in the prose match the table",
+        "N-2",
+        "warning",
+        "carried-over and carried-forward counts in the prose match the table",
         comparisons=(
             Comparison("requests_carried_over_text", ((s3("carried_over", "total"),),)),
             Comparison("requests_carried_forward_text", ((s3("carried_forward", "total"),),)),
         ),
     ),
     NarrativeRule(
-        "N-3", "warning", "“未收到…申请” means new_requests.total = 0",
+        "N-3",
+        "warning",
+        "“未收到…申请” means new_requests.total = 0",
         comparisons=(Comparison("requests_received_text", ((s3("new_requests", "total"),),), negated=True),),
     ),
     NarrativeRule(
-        "N-4", "warning", "review and litigation counts in the prose match table 四",
+        "N-4",
+        "warning",
+        "review and litigation counts in the prose match table 四",
         comparisons=(
             Comparison("review_text", ((s4("admin_review", "total"),),)),
-            Comparison("litigation_text", ((s4("litigation_direct", "total"), s4("litigation_after_review", "total")),)),
+            Comparison(
+                "litigation_text", ((s4("litigation_direct", "total"), s4("litigation_after_review", "total")),)
+            ),
         ),
     ),
     NarrativeRule(
-        "N-5", "warning", "normative documents issued in the prose match normative_documents.issued",
+        "N-5",
+        "warning",
+        "normative documents issued in the prose match normative_documents.issued",
         comparisons=(Comparison("normative_docs_issued_text", ((s2("normative_documents", "issued"),),)),),
     ),
     FeeStatementRule(
-        "N-6", "warning", "section 六 states the 信息处理费; a fee needs requests handled",
-        fact="info_processing_fee_yuan", requests=(s3("new_requests", "total"), s3("carried_over", "total")),
+        "N-6",
+        "warning",
+        "section 六 states the 信息处理费; a fee needs requests handled",
+        fact="info_processing_fee_yuan",
+        requests=(s3("new_requests", "total"), s3("carried_over", "total")),
     ),
 )
 RULES_BY_ID: dict[str, Rule] = {r.rule: r for r in RULES}
@@ -847,29 +946,45 @@ def rule_from_dict(data: Mapping[str, Any]) -> Rule:
     kind = data["kind"]
     common = {"rule": data["rule"], "severity": data["severity"], "statement": data["statement"]}
     builders: dict[str, Callable[[], Rule]] = {
-        "linear": lambda: LinearRule(**common, equations=tuple(Equation.from_dict(e) for e in data["equations"]),
-                                     tolerance=Decimal(data["tolerance"])),
-        "domain": lambda: DomainRule(**common, counts=tuple(data["counts"]), amounts=tuple(data["amounts"]),
-                                     signed=tuple(data["signed"])),
-        "zero_when_none": lambda: ZeroWhenNoneRule(**common, condition=tuple(data["condition"]),
-                                                   zero_cells=tuple(data["zero_cells"])),
+        "linear": lambda: LinearRule(
+            **common,
+            equations=tuple(Equation.from_dict(e) for e in data["equations"]),
+            tolerance=Decimal(data["tolerance"]),
+        ),
+        "domain": lambda: DomainRule(
+            **common, counts=tuple(data["counts"]), amounts=tuple(data["amounts"]), signed=tuple(data["signed"])
+        ),
+        "zero_when_none": lambda: ZeroWhenNoneRule(
+            **common, condition=tuple(data["condition"]), zero_cells=tuple(data["zero_cells"])
+        ),
         "localise": lambda: LocaliseRule(**common, rules=tuple(rule_from_dict(r) for r in data["rules"])),  # type: ignore[misc]
         "level_bound": lambda: LevelBoundRule(
             **common,
-            limits=tuple((cell, tuple((lvl, Decimal(b) if b is not None else None) for lvl, b in bounds.items()))
-                         for cell, bounds in data["limits"]),
+            limits=tuple(
+                (cell, tuple((lvl, Decimal(b) if b is not None else None) for lvl, b in bounds.items()))
+                for cell, bounds in data["limits"]
+            ),
             level_field=data["level_field"],
         ),
-        "agree": lambda: AgreeRule(**common, anchor=data["anchor"], others=tuple(data["others"]),
-                                   labels=tuple(data["labels"])),
-        "sections": lambda: SectionsRule(**common, headings_field=data["headings_field"],
-                                         stated_absent_field=data["stated_absent_field"],
-                                         table_fields=tuple((int(s), f) for s, f in data["table_fields"])),
-        "narrative": lambda: NarrativeRule(**common, comparisons=tuple(
-            Comparison(c["fact"], tuple(tuple(a) for a in c["alternatives"]), c["negated"]) for c in data["comparisons"]
-        )),
-        "fee_statement": lambda: FeeStatementRule(**common, fact=data["fact"], requests=tuple(data["requests"]),
-                                                  text_field=data["text_field"]),
+        "agree": lambda: AgreeRule(
+            **common, anchor=data["anchor"], others=tuple(data["others"]), labels=tuple(data["labels"])
+        ),
+        "sections": lambda: SectionsRule(
+            **common,
+            headings_field=data["headings_field"],
+            stated_absent_field=data["stated_absent_field"],
+            table_fields=tuple((int(s), f) for s, f in data["table_fields"]),
+        ),
+        "narrative": lambda: NarrativeRule(
+            **common,
+            comparisons=tuple(
+                Comparison(c["fact"], tuple(tuple(a) for a in c["alternatives"]), c["negated"])
+                for c in data["comparisons"]
+            ),
+        ),
+        "fee_statement": lambda: FeeStatementRule(
+            **common, fact=data["fact"], requests=tuple(data["requests"]), text_field=data["text_field"]
+        ),
     }
     if kind not in builders:
         raise ValueError(f"suite rule {data.get('rule')}: unknown kind {kind!r}")
@@ -877,6 +992,14 @@ def rule_from_dict(data: Mapping[str, Any]) -> Rule:
 
 
 __all__ = [
-    "CROSS_YEAR", "RULES", "RULES_BY_ID", "Rule", "LinearRule", "Equation", "evaluate_report",
-    "evaluate_record", "status_for", "rule_from_dict",
+    "CROSS_YEAR",
+    "RULES",
+    "RULES_BY_ID",
+    "Equation",
+    "LinearRule",
+    "Rule",
+    "evaluate_record",
+    "evaluate_report",
+    "rule_from_dict",
+    "status_for",
 ]

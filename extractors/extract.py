@@ -77,7 +77,6 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
 def build_report(doc: Document, report: Report) -> Report:
     """Map, identify and check a read document."""
     from expectations.rules import evaluate_report, status_for
-
     from extractors.identity import identify
     from extractors.narrative import extract_narrative
 
@@ -89,6 +88,7 @@ def build_report(doc: Document, report: Report) -> Report:
         if doc.pages_without_text:
             reason = f"{doc.pages_without_text} page(s) have no text layer (the tables are images); this needs OCR"
         return _failed(report, "unsupported", f"{report.source}: {reason}")
+    report.text = doc.text
     report.narrative = extract_narrative(doc.text)
     report.checks = evaluate_report(report, doc.text)
     report.status = status_for(report.checks)

@@ -16,15 +16,18 @@ from extractors.document import Document, SourceCell, TextBlock
 from extractors.numbers import ParsedCell, normalise_text, parse_cell
 from extractors.report import Cell, Report
 from extractors.template import (
+    OUTCOME_ROW_KEYS,
     SECTION3_APPLICANT_COLUMNS,
     SECTION3_COLUMN_KEYS,
     SECTION3_COLUMNS,
     SECTION3_GROUP_LABELS,
     SECTION3_GROUPS,
+    SECTION3_LEGAL_PERSON_SUBTOTAL,
     SECTION3_ROWS,
     SECTION3_SUBTOTALS,
     SECTION4_COLUMN_KEYS,
     SECTION4_COLUMNS,
+    SECTION4_GROUP_KEYS,
     SECTION4_GROUPS,
     SECTION_HEADINGS,
     TEMPLATE_2019,
@@ -194,20 +197,17 @@ def _match_section2_row(label: str, specs: tuple[RowSpec, ...]) -> RowSpec | Non
 
 
 def _map_section2_values(row: _Row, label_index: int, spec: RowSpec, header: list[str], report: Report) -> None:
+    """Place a section 二 row's values: by the block header's column spans, else in order after the label."""
     after = [i for i in range(label_index + 1, len(row.cells)) if row.parsed[i].kind in ("number", "na")]
-    columns = [c for c in spec.columns if c.anchors or c.key != "amount_yuan"]
+    columns = [c for c in spec.columns if c.anchors]  # printed columns (采购总金额（元） is derived)
     if len(columns) == 1:
         # A colspan value can sit in any spanned column: take the first value after the label.
-        index = after[0] if after else None
-        _place_s2(report, spec, columns[0], row, index)
+        _place_s2(report, spec, columns[0], row, after[0] if after else None)
         return
-    by_header = _header_positions(header, columns)
-    usable = by_header is not None and all(
-        i > label_index and i < len(row.cells) and row.parsed[i].kind != "text" for i in by_header
-    )
+    spans = _header_spans(header, columns, label_index)
     positions: list[int | None]
-    if by_header is not None and usable:
-        positions = list(by_header)
+    if spans is not None:
+        positions = [next((i for i in after if start <= i < end), None) for start, end in spans]
     else:
         positions = [*after[: len(columns)], *[None] * (len(columns) - len(after))]
     for column, index in zip(columns, positions, strict=True):
@@ -215,14 +215,21 @@ def _map_section2_values(row: _Row, label_index: int, spec: RowSpec, header: lis
     _derive_procurement_yuan(spec, header, report)
 
 
-def _header_positions(header: list[str], columns: list[ColumnSpec]) -> list[int] | None:
-    positions = []
+def _header_spans(header: list[str], columns: list[ColumnSpec], label_index: int) -> list[tuple[int, int]] | None:
+    """Grid columns under each header label: from its label to the next one (the last runs to the row's end).
+
+    A merged header cell covers several grid columns and its value can come out in any of them
+    (`行政事业性收费 | 53 | | -3` under `上一年项目数量 | 本年增/减` spanning two columns).
+    """
+    starts = []
     for column in columns:
-        found = [i for i, text in enumerate(header) if text and _anchor_hits(text, column.anchors)]
+        found = [i for i, text in enumerate(header) if i > label_index and text and _anchor_hits(text, column.anchors)]
         if not found:
             return None
-        positions.append(found[-1])
-    return positions if len(set(positions)) == len(positions) else None
+        starts.append(found[0])
+    if starts != sorted(set(starts)):
+        return None
+    return list(zip(starts, [*starts[1:], 10**6], strict=True))
 
 
 def _place_s2(report: Report, spec: RowSpec, column: ColumnSpec, row: _Row, index: int | None) -> None:
@@ -251,13 +258,17 @@ def _derive_procurement_yuan(spec: RowSpec, header: list[str], report: Report) -
 # ---------------------------------------------------------------- section 三
 
 
+_Value = tuple[SourceCell, ParsedCell] | None
+
+
 @dataclass
 class _Placed:
-    """A section 三 data row: its label text and its 7 value cells (None = missing)."""
+    """A section 三 data row: its label text, its 7 value cells (None = missing) and a printed subtotal."""
 
     label: str
-    values: list[tuple[SourceCell, ParsedCell] | None]
+    values: list[_Value]
     key: str | None = None
+    legal_person_subtotal: _Value = None
 
 
 def _map_section3(rows: list[_Row], report: Report) -> None:
@@ -271,8 +282,9 @@ def _map_section3(rows: list[_Row], report: Report) -> None:
         if item.key is None or any((3, item.key, c) in report.cells for c in SECTION3_COLUMN_KEYS):
             continue
         for column, value in zip(SECTION3_COLUMN_KEYS, item.values, strict=True):
-            source, parsed = value if value is not None else (None, None)
-            _place(report, 3, item.key, column, source, parsed)
+            _place(report, 3, item.key, column, *(value or (None, None)))
+        if item.legal_person_subtotal is not None:
+            _place(report, 3, item.key, SECTION3_LEGAL_PERSON_SUBTOTAL, *item.legal_person_subtotal)
     for key in [r.key for r in SECTION3_ROWS]:
         for column in SECTION3_COLUMN_KEYS:
             if (3, key, column) not in report.cells and _section3_printed(report, key):
@@ -316,6 +328,13 @@ class _Columns:
     values: list[int]
     extra: frozenset[int] = frozenset()
 
+    def subtotal(self, row: _Row) -> _Value:
+        """The row's printed 法人或其他组织小计 cell, kept for T3-6 (never one of the 7 values)."""
+        index = min(self.extra, default=len(row.cells))
+        if index >= len(row.cells) or row.parsed[index].kind == "text":
+            return None
+        return row.cells[index], row.parsed[index]
+
 
 def _header_columns(rows: list[_Row]) -> _Columns | None:
     """Value columns from the header labels, each label built down its column (`自然|人`)."""
@@ -340,6 +359,21 @@ def _header_columns(rows: list[_Row]) -> _Columns | None:
     return _Columns(positions, subtotal)
 
 
+def _continued_columns(rows: list[_Row], width: int, previous_width: int, previous: _Columns) -> _Columns | None:
+    """The previous chunk's value columns, right-aligned to this chunk: page breaks drop label columns
+    (the seed's continuations are 10 columns wide, its first chunk 12), never value columns.
+    Refused when this chunk holds numbers the moved columns do not account for."""
+    shift = width - previous_width
+    values = [j + shift for j in previous.values]
+    extra = frozenset(j + shift for j in previous.extra)
+    if values[0] < 0:
+        return None
+    numbers = {i for row in rows for i in row.numbers()}
+    if not numbers <= set(values) | extra:
+        return None
+    return _Columns(values, extra)
+
+
 def _numeric_columns(rows: list[_Row]) -> _Columns | None:
     """Without a header: the right-most 7 columns that hold numbers anywhere in the grid."""
     used = sorted({i for row in rows for i in row.numbers()})
@@ -358,7 +392,8 @@ def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
     """Rows with values (or a row label and blanks), each with its 7 cells aligned.
 
     Each grid (a page's chunk of a split table) gets its own column positions: its header if it
-    repeats one, else the previous chunk's when the width agrees, else where its numbers are.
+    repeats one, else the previous chunk's (moved with the right edge when the chunk has fewer
+    label columns) where its numbers agree, else where its numbers are.
     """
     placed: list[_Placed] = []
     by_grid: dict[int, list[_Row]] = {}
@@ -368,8 +403,8 @@ def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
     for grid_rows in by_grid.values():
         width = max(len(r.cells) for r in grid_rows)
         columns = _header_columns(grid_rows)
-        if columns is None and previous is not None and previous[0] == width:
-            columns = previous[1]
+        if columns is None and previous is not None:
+            columns = _continued_columns(grid_rows, width, *previous)
         columns = columns or _numeric_columns(grid_rows)
         if columns is not None:
             previous = (width, columns)
@@ -378,17 +413,19 @@ def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
                 continue
             values, first_value = _row_values(row, columns)
             label = squeeze("".join(c.text for c in row.cells[:first_value]))
-            placed.append(_Placed(label, values))
+            placed.append(_Placed(label, values, legal_person_subtotal=columns.subtotal(row) if columns else None))
     return placed
 
 
 def _section3_label_only_row(row: _Row) -> bool:
-    """A labelled row whose cells are all blank (blank = 0 tables) still holds a place."""
+    """A labelled row whose cells are all blank (blank = 0 tables) still holds a place.
+
+    Group headings count: a one-row （六）其他处理 or a （三）不予公开 小计 row can be all blank too.
+    """
     label = row.text
-    return any(_anchor_hits(label, spec.anchors) for spec in SECTION3_ROWS) and not row.value_indices()
-
-
-_Value = tuple[SourceCell, ParsedCell] | None
+    anchors = [a for spec in SECTION3_ROWS for a in spec.anchors]
+    anchors += [a for group in SECTION3_GROUP_LABELS.values() for a in group]
+    return _anchor_hits(label, tuple(anchors)) and not row.value_indices()
 
 
 def _row_values(row: _Row, columns: _Columns | None) -> tuple[list[_Value], int]:
@@ -513,50 +550,102 @@ def _section4_value_positions(rows: list[_Row], data: _Row) -> list[int] | None:
 
 
 def _map_section4_by_group_rows(rows: list[_Row], report: Report) -> bool:
-    """The transposed layout: one row per group (复议 / 直接起诉 / 复议后起诉) of 5 values."""
+    """The transposed layout: one row per group (复议 / 直接起诉 / 复议后起诉) of 5 values.
+
+    Values sit under the 5 column labels when a header row names them (so blank cells keep their
+    place); without one, a group row needs its 5 values.
+    """
     order = sorted(SECTION4_GROUPS, key=lambda g: g.key != "litigation_after_review")
     order = sorted(order, key=lambda g: g.key == "admin_review")
+    header = _section4_header_columns(rows)
     mapped = False
     for row in rows:
         found = row.value_indices()
-        if not found:
+        positions = header if header is not None and header[-1] < len(row.cells) else found[-5:]
+        if len(positions) < 5 or (header is None and not found):
             continue
-        label = squeeze("".join(c.text for c in row.cells[: found[0]]))
+        label = squeeze("".join(c.text for c in row.cells[: positions[0]]))
         group = next((g for g in order if _anchor_hits(label, g.anchors)), None)
-        if group is None or len(found) < 5:
+        if group is None:
             continue
-        for column, index in zip(SECTION4_COLUMN_KEYS, found[-5:], strict=True):
-            _place(report, 4, group.key, column, row.cells[index], row.parsed[index])
+        for column, index in zip(SECTION4_COLUMN_KEYS, positions, strict=True):
+            printed = row.parsed[index].kind != "text"
+            _place(report, 4, group.key, column, *((row.cells[index], row.parsed[index]) if printed else (None, None)))
         mapped = True
     return mapped
+
+
+def _section4_header_columns(rows: list[_Row]) -> list[int] | None:
+    """Positions of 结果维持 … 总计 in a header row that names each exactly once (the transposed form)."""
+    for row in rows:
+        if row.value_indices():
+            continue
+        texts = [squeeze(c.text) for c in row.cells]
+        positions = []
+        for column in SECTION4_COLUMNS:
+            found = [j for j, text in enumerate(texts) if text and _anchor_hits(text, column.anchors)]
+            if len(found) != 1:
+                break
+            positions.append(found[0])
+        else:
+            if positions == sorted(set(positions)):
+                return positions
+    return None
 
 
 # ---------------------------------------------------------------- blank = 0 (FORMAT.md §6.5)
 
 
 def apply_blank_as_zero(report: Report) -> None:
-    """Impute blanks as 0 (and blank totals as row sums) only when that makes T3-1..T3-3 hold."""
+    """Impute blanks as 0 (and blank totals as row sums) only when that makes T3-1..T3-3 hold.
+
+    A blank 总计 over non-zero applicant cells is their sum (`derived`), as in the 上海 2019 table;
+    other blanks become 0 (`imputed_zero`). Any rule still failing means the blanks are unknown,
+    and they stay null. Section 四 follows the document's convention once section 三 proved it.
+    """
     section3 = {k: c for k, c in report.cells.items() if k[0] == 3}
-    blanks = [c for c in section3.values() if "blank" in c.flags]
-    if not blanks or not _totals_printed(report):
+    if not any("blank" in c.flags for c in section3.values()) or not _totals_printed(report):
         return
     trial = {k: c.value for k, c in section3.items()}
-    derived: set[tuple[int, str, str]] = set()
-    for key, value in list(trial.items()):
-        if value is None and key[2] == "total" and "blank" in section3[key].flags:
-            parts = [trial.get((3, key[1], c)) for c in SECTION3_APPLICANT_COLUMNS]
-            trial[key] = sum((p or Decimal(0) for p in parts), Decimal(0))
-            derived.add(key)
-    for key, value in list(trial.items()):
-        if value is None and "blank" in section3[key].flags:
+    derived = _derive_blank_sums(trial, section3)
+    for key, cell in section3.items():
+        if trial[key] is None and "blank" in cell.flags:
             trial[key] = Decimal(0)
-    if not _section3_consistent(trial, report):
+    if not _section3_consistent(trial):
         return
+    _commit_imputed(report, section3, trial, derived)
+    _impute_section4(report)
+
+
+# A printed sum column and the applicant columns it adds up (T3-3, and T3-6 for the local subtotal).
+_SUM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "total": SECTION3_APPLICANT_COLUMNS,
+    SECTION3_LEGAL_PERSON_SUBTOTAL: SECTION3_APPLICANT_COLUMNS[1:],
+}
+
+
+def _derive_blank_sums(trial: dict[tuple[int, str, str], Decimal | None],
+                       cells: dict[tuple[int, str, str], Cell]) -> set[tuple[int, str, str]]:
+    """Blank sum cells over non-zero parts take the parts' sum; returns the keys it derived."""
+    derived = set()
+    for key, cell in cells.items():
+        parts_keys = _SUM_COLUMNS.get(key[2])
+        if parts_keys is None or cell.value is not None or "blank" not in cell.flags:
+            continue
+        total = sum((trial.get((3, key[1], c)) or Decimal(0) for c in parts_keys), Decimal(0))
+        if total:
+            trial[key] = total
+            derived.add(key)
+    return derived
+
+
+def _commit_imputed(report: Report, cells: dict[tuple[int, str, str], Cell],
+                    trial: dict[tuple[int, str, str], Decimal | None], derived: set[tuple[int, str, str]]) -> None:
     for key, value in trial.items():
-        cell = section3[key]
+        cell = cells[key]
         if cell.value is None and "blank" in cell.flags:
             flag = "derived" if key in derived else "imputed_zero"
-            report.set_cell(Cell(3, key[1], key[2], value, cell.raw, cell.provenance, cell.flags | {flag}))
+            report.set_cell(Cell(key[0], key[1], key[2], value, cell.raw, cell.provenance, cell.flags | {flag}))
 
 
 def _totals_printed(report: Report) -> bool:
@@ -565,18 +654,40 @@ def _totals_printed(report: Report) -> bool:
     return row_total and column_total
 
 
-def _section3_consistent(values: dict[tuple[int, str, str], Decimal | None], report: Report) -> bool:
+def _section3_consistent(values: dict[tuple[int, str, str], Decimal | None]) -> bool:
+    """T3-1, T3-2, T3-3 and (for printed subtotals) T3-6 on a complete trial of section 三."""
     def v(row: str, col: str) -> Decimal:
         return values.get((3, row, col)) or Decimal(0)
 
-    outcome_rows = [r.key for r in SECTION3_ROWS[2:23] if (3, r.key, "total") in values]
-    if (3, "other_subtotal", "total") in values:
-        outcome_rows.append("other_subtotal")
+    rows = {k[1] for k in values}
+    outcome_rows = [r for r in OUTCOME_ROW_KEYS if r in rows]
+    if not rows & set(SECTION3_GROUPS["other"]):
+        outcome_rows.append("other_subtotal")  # （六） printed as one row
     for col in SECTION3_COLUMN_KEYS:
         if v("new_requests", col) + v("carried_over", col) != v("outcome_total", col) + v("carried_forward", col):
             return False
         if sum((v(r, col) for r in outcome_rows), Decimal(0)) != v("outcome_total", col):
             return False
-    rows = {k[1] for k in values}
-    return all(sum((v(r, c) for c in SECTION3_APPLICANT_COLUMNS), Decimal(0)) == v(r, "total") for r in rows)
+    for subtotal, group in SECTION3_SUBTOTALS.items():
+        parts = [r for r in SECTION3_GROUPS[group] if r in rows]
+        if subtotal in rows and parts and any(
+            v(subtotal, col) != sum((v(r, col) for r in parts), Decimal(0)) for col in SECTION3_COLUMN_KEYS
+        ):
+            return False
+    columns = {k[2] for k in values}
+    return all(
+        sum((v(r, c) for c in parts), Decimal(0)) == v(r, column)
+        for r in rows for column, parts in _SUM_COLUMNS.items() if column in columns
+    )
 
+
+def _impute_section4(report: Report) -> None:
+    """Blanks in section 四 are zeros when T4-1 then holds in every group, else they stay null."""
+    cells = {k: c for k, c in report.cells.items() if k[0] == 4}
+    trial = {k: Decimal(0) if c.value is None and "blank" in c.flags else c.value for k, c in cells.items()}
+    for group in SECTION4_GROUP_KEYS:
+        values = [trial.get((4, group, c)) for c in SECTION4_COLUMN_KEYS]
+        known = [v for v in values if v is not None]
+        if len(known) < len(values) or sum(known[:-1], Decimal(0)) != known[-1]:
+            return
+    _commit_imputed(report, cells, trial, set())

@@ -40,15 +40,14 @@ def clean_text(text: str) -> CleanText:
     dropped = bytearray(len(text))
     for pattern in (_FURNITURE, _MARKUP):
         for match in pattern.finditer(text):
-            dropped[match.start():match.end()] = b"\x01" * (match.end() - match.start())
+            dropped[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
         if dropped[index] or char in _SPACES:
             continue
-        if char == "\n":
-            if not chars or chars[-1] not in _SENTENCE_END or chars[-1] == "\n":
-                continue
+        if char == "\n" and (not chars or chars[-1] not in _SENTENCE_END):
+            continue  # a break inside a sentence (or a blank line): join the pieces
         normal = unicodedata.normalize("NFKC", char)
         chars.append(normal if len(normal) == 1 else char)
         origin.append(index)
@@ -93,7 +92,20 @@ def section_bodies(text: str) -> dict[int, tuple[int, int]]:
 
 
 # ------------------------------------------------------------------ numbers
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 NUMBER = (
     r"(?P<pre>约|近|逾|超过)?(?<![\d.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[一二两三四五六七八九十]{1,3})"
     r"(?P<mag>万|亿)?(?P<post>余|多)?"
@@ -219,8 +231,14 @@ def _facts_in(clean: CleanText, section: int, offset: int, original: str) -> lis
                 unit = match["unit"]
             claimed.add((pattern.key, span[1]))
             fact = NarrativeFact(
-                key=pattern.key, value=value, unit=unit, raw=original[span[0]:span[1]], section=section,
-                char_span=span, qualifier=qualifier, approx=qualifier in _QUALIFIERS,
+                key=pattern.key,
+                value=value,
+                unit=unit,
+                raw=original[span[0] : span[1]],
+                section=section,
+                char_span=span,
+                qualifier=qualifier,
+                approx=qualifier in _QUALIFIERS,
             )
             found.append((span[0], fact))
     return [fact for _, fact in sorted(found, key=lambda item: item[0])]

@@ -130,6 +130,9 @@ class Report:
     checks: list[CheckResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     narrative: list[NarrativeFact] = field(default_factory=list)
+    # The body text outside tables: the batch validation needs it for the text rules (D-1, D-2,
+    # N-*); it is not part of the JSON output.
+    text: str = field(default="", repr=False)
 
     def value(self, section: int, row_key: str, col_key: str) -> Decimal | None:
         cell = self.cells.get((section, row_key, col_key))

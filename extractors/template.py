@@ -106,6 +106,8 @@ SECTION3_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("total", "总计", ("总计",)),
 )
 SECTION3_APPLICANT_COLUMNS = tuple(c.key for c in SECTION3_COLUMNS[:6])
+# The 法人或其他组织 subtotal column (cols 2–6) some local templates print (FORMAT.md §3.1; checked by T3-6).
+SECTION3_LEGAL_PERSON_SUBTOTAL = "legal_person_subtotal"
 
 _D, _U, _P, _O = "denied", "unavailable", "not_processed", "other"
 SECTION3_ROWS: tuple[RowSpec, ...] = (

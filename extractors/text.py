@@ -1,7 +1,10 @@
 """Reader for text conversions (.md/.txt): pipe tables as PDF-to-text tools leave them.
 
 Lines that start with `|` form a table until a non-table line; `|---|` separator rows are
-dropped. Everything else is body text, one TextBlock per line.
+dropped. HTML-to-text converters also leave unframed rows (`第二十条第(一)项 | |||`, FORMAT.md
+§6.2): a line with at least `_MIN_PIPES` pipes is a row too. A table keeps its outer cells
+unless every row is framed by pipes at both ends (markdown), since in an unframed table a
+leading pipe is an empty first cell. Everything else is body text, one TextBlock per line.
 """
 
 from __future__ import annotations
@@ -12,18 +15,19 @@ from extractors.document import Document, Grid, Provenance, SourceCell, TextBloc
 from extractors.encoding import decode_html
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MIN_PIPES = 3  # an unframed row of a 4-column table; prose never has this many
 
 
 def read_text(data: bytes, source: str) -> Document:
     """Body lines and pipe tables of a markdown/plain-text conversion, in order."""
     text = decode_html(data).text  # same BOM/UTF-8/GB18030 detection as web pages
     doc = Document(source=source, format="text")
-    table: list[list[str]] = []
+    table: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped.startswith("|"):
+        if stripped.startswith("|") or stripped.count("|") >= _MIN_PIPES:
             if not _SEPARATOR.match(stripped):
-                table.append(_split_row(stripped))
+                table.append(stripped)
             continue
         if table:
             doc.blocks.append(_grid(table, source, len(doc.grids)))
@@ -35,12 +39,14 @@ def read_text(data: bytes, source: str) -> Document:
     return doc
 
 
-def _split_row(line: str) -> list[str]:
-    inner = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
+def _split_row(line: str, framed: bool) -> list[str]:
+    inner = line[1:-1] if framed else line
     return [cell.strip() for cell in inner.split("|")]
 
 
-def _grid(rows: list[list[str]], source: str, index: int) -> Grid:
+def _grid(lines: list[str], source: str, index: int) -> Grid:
+    framed = all(line.startswith("|") and line.endswith("|") and len(line) > 1 for line in lines)
+    rows = [_split_row(line, framed) for line in lines]
     cells = [
         [SourceCell(text, Provenance(file=source, table=index, row=r, col=c)) for c, text in enumerate(row)]
         for r, row in enumerate(rows)

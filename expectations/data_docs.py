@@ -1,0 +1,174 @@
+"""GE's HTML Data Docs for the validated batches, made to work with no internet.
+
+GE's pages load Bootstrap, jQuery, bootstrap-table and Font Awesome from CDNs; offline they
+render unstyled and collapsed sections stay hidden. GE ships none of those files, so after each
+build every CDN stylesheet link is replaced by one small local stylesheet (written next to GE's
+own `static/styles/data_docs_default_styles.css`) and CDN scripts are dropped: the pages are
+server-rendered HTML except the index tables, which a small local stand-in script renders.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SITE_NAME = "xxgk_local"
+OFFLINE_CSS = Path("static") / "xxgk" / "offline.css"
+OFFLINE_JS = Path("static") / "xxgk" / "offline.js"
+_EXTERNAL_CSS = re.compile(r"<link\b[^>]*href=[\"']https?://[^\"']+[\"'][^>]*>", re.I)
+_EXTERNAL_JS = re.compile(r"<script\b[^>]*src=[\"']https?://[^\"']+[\"'][^>]*>\s*</script>", re.I)
+_EXTERNAL_IMG = re.compile(r"<img\b[^>]*src=[\"']https?://[^\"']+[\"'][^>]*>", re.I)
+
+# The index page fills its tables from inline data through jQuery + bootstrap-table; this stands
+# in for both: `$(sel).bootstrapTable({columns, data})` renders a plain table whose rows link to
+# `_table_row_link_path`, `$(fn)` / `$(document).ready(fn)` run fn, other calls do nothing.
+_SCRIPT = """\
+(function () {
+  function Q(nodes) { this.nodes = nodes; }
+  ["on", "removeClass", "addClass", "modal", "fadeIn", "fadeOut", "parent", "hide", "show", "data"].forEach(
+    function (name) { Q.prototype[name] = function () { return this; }; });
+  Q.prototype.ready = function (fn) { whenLoaded(fn); return this; };
+  Q.prototype.bootstrapTable = function (options) {
+    this.nodes.forEach(function (table) { render(table, options || {}); });
+    return this;
+  };
+  function whenLoaded(fn) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
+  }
+  function render(table, options) {
+    var columns = options.columns || [], head = "<thead><tr>", body = "<tbody>";
+    columns.forEach(function (c) { head += "<th>" + (c.title || c.field) + "</th>"; });
+    (options.data || []).forEach(function (row) {
+      var link = row._table_row_link_path;
+      body += link ? "<tr onclick=\\"window.location='" + link + "'\\" style=\\"cursor:pointer\\">" : "<tr>";
+      columns.forEach(function (c) { body += "<td>" + (row[c.field] === undefined ? "" : row[c.field]) + "</td>"; });
+      body += "</tr>";
+    });
+    table.className += " table table-sm table-striped";
+    table.innerHTML = head + "</tr></thead>" + body + "</tbody>";
+  }
+  function $(selector) {
+    if (typeof selector === "function") { whenLoaded(selector); return new Q([]); }
+    if (typeof selector === "string") { return new Q(Array.prototype.slice.call(document.querySelectorAll(selector))); }
+    return new Q(selector && selector !== document ? [selector] : []);
+  }
+  window.$ = window.jQuery = $;
+})();
+"""
+
+_STYLESHEET = """\
+/* xxgk: the part of Bootstrap 4 that GE's Data Docs use, so pages read well offline. */
+*, ::before, ::after { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+       sans-serif; color: #212529; background: #fff; }
+a { color: #0b5ed7; text-decoration: none; } a:hover { text-decoration: underline; }
+h1, h2, h3, h4, h5, h6 { margin: .6em 0 .4em; font-weight: 600; line-height: 1.25; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 90%; }
+.container, .container-fluid { width: 100%; padding: 0 15px; margin: 0 auto; }
+.row { display: flex; flex-wrap: wrap; margin: 0 -15px; }
+[class*="col-"], .col { position: relative; width: 100%; padding: 0 15px; }
+@media (min-width: 768px) {
+  .col-md-2 { flex: 0 0 16.66%; max-width: 16.66%; } .col-md-3 { flex: 0 0 25%; max-width: 25%; }
+  .col-md-4 { flex: 0 0 33.33%; max-width: 33.33%; } .col-md-6 { flex: 0 0 50%; max-width: 50%; }
+  .col-md-8 { flex: 0 0 66.66%; max-width: 66.66%; } .col-md-9 { flex: 0 0 75%; max-width: 75%; }
+  .col-md-10 { flex: 0 0 83.33%; max-width: 83.33%; } .col-md-12, .col-12 { flex: 0 0 100%; max-width: 100%; }
+}
+.d-flex { display: flex; } .d-none { display: none; } .flex-column { flex-direction: column; }
+.collapse { display: block; } .sticky { position: sticky; top: 0; }
+.table { width: 100%; margin-bottom: 1rem; border-collapse: collapse; }
+.table th, .table td { padding: .4rem .6rem; vertical-align: top; border-top: 1px solid #dee2e6; text-align: left; }
+.table thead th { border-bottom: 2px solid #dee2e6; background: #f8f9fa; }
+.table-sm th, .table-sm td { padding: .25rem .4rem; }
+.table-striped tbody tr:nth-of-type(odd) { background: #f6f8fa; }
+.table-bordered, .table-bordered th, .table-bordered td { border: 1px solid #dee2e6; }
+.card { border: 1px solid #dee2e6; border-radius: .3rem; margin-bottom: 1rem; background: #fff; }
+.card-header { padding: .6rem 1rem; background: #f8f9fa; border-bottom: 1px solid #dee2e6; }
+.card-body { padding: 1rem; }
+.list-group { padding: 0; margin: 0; list-style: none; }
+.list-group-item { display: block; padding: .5rem .8rem; border: 1px solid #dee2e6; margin-bottom: -1px; }
+.nav { display: flex; flex-wrap: wrap; padding: 0; margin: 0; list-style: none; } .nav-link { padding: .4rem .8rem; }
+.navbar { display: flex; align-items: center; justify-content: space-between; padding: .5rem 1rem;
+          background: #343a40; color: #fff; } .navbar a { color: #fff; }
+.badge { display: inline-block; padding: .2em .5em; font-size: 80%; font-weight: 600; border-radius: .25rem;
+         background: #6c757d; color: #fff; }
+.badge-success, .bg-success { background: #198754; color: #fff; }
+.badge-danger, .bg-danger { background: #dc3545; color: #fff; }
+.badge-warning, .bg-warning { background: #ffc107; color: #212529; }
+.badge-info, .bg-info { background: #0dcaf0; color: #212529; }
+.text-success { color: #198754; } .text-danger { color: #dc3545; } .text-warning { color: #b58100; }
+.text-muted { color: #6c757d; } .text-center { text-align: center; } .text-right { text-align: right; }
+.alert { padding: .75rem 1rem; border: 1px solid transparent; border-radius: .25rem; margin-bottom: 1rem; }
+.alert-info { background: #e7f5fb; border-color: #b6e3f3; }
+.btn { display: inline-block; padding: .3rem .7rem; border: 1px solid #6c757d; border-radius: .25rem; }
+.mb-0 { margin-bottom: 0; } .mb-2 { margin-bottom: .5rem; } .mt-2 { margin-top: .5rem; } .p-2 { padding: .5rem; }
+.w-100 { width: 100%; } .img-fluid { max-width: 100%; height: auto; }
+.fas, .far, .fab, .fa { display: none; } /* icon font lives on a CDN */
+"""
+
+
+def build_data_docs(out_dir: Path | str, context: Any = None) -> Path:
+    """Build the Data Docs of the batches validated in `context` (default: the runner's) into
+    `out_dir`, then make them offline-ready; returns the index page."""
+    out_dir = Path(out_dir).resolve()
+    if context is None:
+        from expectations.runner import ge_context
+
+        context = ge_context()
+    if SITE_NAME not in context.get_site_names():
+        context.add_data_docs_site(
+            SITE_NAME,
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    context.build_data_docs(site_names=[SITE_NAME])
+    make_offline(out_dir)
+    return out_dir / "index.html"
+
+
+def make_offline(site: Path) -> int:
+    """Point every page's CDN stylesheets at the local one and drop CDN scripts; pages changed."""
+    css, js = site / OFFLINE_CSS, site / OFFLINE_JS
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(_STYLESHEET, encoding="utf-8")
+    js.write_text(_SCRIPT, encoding="utf-8")
+    changed = 0
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        relative = {path: os.path.relpath(path, page.parent).replace(os.sep, "/") for path in (css, js)}
+        stylesheet = _first_only(f'<link rel="stylesheet" href="{relative[css]}">')
+        script = _first_only(f'<script src="{relative[js]}"></script>')
+        offline = _EXTERNAL_IMG.sub("", _EXTERNAL_JS.sub(script, _EXTERNAL_CSS.sub(stylesheet, html)))
+        if offline != html:
+            page.write_text(offline, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def _first_only(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub callback: the first match becomes `replacement`, later ones vanish."""
+    used = False
+
+    def replace(_: re.Match[str]) -> str:
+        nonlocal used
+        first, used = not used, True
+        return replacement if first else ""
+
+    return replace
+
+
+def external_assets(site: Path) -> list[str]:
+    """CSS/JS references to http(s) left in the built pages (what offline pages must not have)."""
+    found = []
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        found += [
+            f"{page.relative_to(site)}: {m[0][:100]}"
+            for m in (*_EXTERNAL_CSS.finditer(html), *_EXTERNAL_JS.finditer(html))
+        ]
+    return found

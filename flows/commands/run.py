@@ -1,0 +1,65 @@
+"""`xxgk run`: the whole Prefect flow — read sources → extract → validate → load (CONTRACT §2)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from flows.settings import default_warehouse, prefect_environment
+
+# One cross-agency comparison over the contract relations, printed after each run.
+COMPARISON_SQL = """
+SELECT r.agency, r.year, r.status,
+       max(CASE WHEN c.row_key = 'new_requests' THEN c.value END)::BIGINT AS new_requests,
+       max(CASE WHEN c.row_key = 'granted' THEN c.value END)::BIGINT AS granted,
+       round(100.0 * max(CASE WHEN c.row_key = 'granted' THEN c.value END)
+             / nullif(max(CASE WHEN c.row_key = 'outcome_total' THEN c.value END), 0), 1) AS grant_rate_pct
+FROM reports r JOIN cells c USING (report_id)
+WHERE c.section = 3 AND c.col_key = 'total'
+GROUP BY ALL ORDER BY new_requests DESC NULLS LAST, r.agency LIMIT 10
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the Prefect flow: read report files, extract, validate, load the warehouse",
+        description="Run the whole flow on a folder of report files. Re-running on the same inputs changes "
+        "nothing; bad files are quarantined and the run goes on. Exit 0 when the run completed.",
+    )
+    parser.add_argument("--source", required=True, help="a folder of report files")
+    parser.add_argument("--warehouse", default=None,
+                        help=f"DuckDB file to load (default $XXGK_WAREHOUSE or {default_warehouse()})")
+    parser.add_argument("--data", default=None,
+                        help="data folder for Data Docs and archives (default $XXGK_DATA or data)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not Path(args.source).is_dir():
+        print(f"xxgk run: --source {args.source}: not a folder")
+        return 2
+    prefect_environment()
+    from flows.pipeline import xxgk_run
+
+    summary = xxgk_run(source=args.source, warehouse=args.warehouse, data_dir=args.data)
+    print(f"files {summary.files}, unchanged {summary.skipped_unchanged}, loaded {summary.loaded}, "
+          f"quarantined {summary.quarantined}")
+    print("reports by status: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "none new"))
+    if summary.failed_rules:
+        print("rules failed: " + ", ".join(f"{k} ×{v}" for k, v in sorted(summary.failed_rules.items())))
+    for problem in summary.problems:
+        print(f"  problem: {problem}")
+    print_comparison(Path(args.warehouse) if args.warehouse else default_warehouse())
+    return 0
+
+
+def print_comparison(warehouse: Path) -> None:
+    """Requests received and granted per agency-year: the question users ask first."""
+    from warehouse.connection import open_readonly
+
+    with open_readonly(warehouse) as con:
+        rows = con.execute(COMPARISON_SQL).fetchall()
+    print("\nagency | year | status | new requests | granted | grant rate %")
+    for row in rows:
+        print(" | ".join("—" if v is None else str(v) for v in row))
