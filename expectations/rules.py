@@ -25,6 +25,7 @@ from extractors.template import (
     SECTION3_APPLICANT_COLUMNS,
     SECTION3_COLUMN_KEYS,
     SECTION3_GROUPS,
+    SECTION3_LEGAL_PERSON_SUBTOTAL,
     SECTION3_ROW_KEYS,
     SECTION3_SUBTOTALS,
     SECTION4_COLUMN_KEYS,
@@ -36,13 +37,12 @@ Record = Mapping[str, Any]
 SEVERITIES = ("error", "warning", "info")
 SECTION_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
 # FORMAT.md §3.1: the 法人或其他组织 subtotal column, printed only by some local templates.
-LEGAL_PERSON_SUBTOTAL = "legal_person_subtotal"
 ADMIN_LEVELS = ("national", "province", "prefecture", "county", "township")
 
 # ------------------------------------------------------------------ keys (validated against the template)
 _SECTION2_KEYS = {(r.key, c.key) for rows in (SECTION2_ROWS, SECTION2_ROWS_2019) for r in rows for c in r.columns}
 _SECTION3_ROWS = (*SECTION3_ROW_KEYS, *SECTION3_SUBTOTALS)
-_SECTION3_COLUMNS = (*SECTION3_COLUMN_KEYS, LEGAL_PERSON_SUBTOTAL)
+_SECTION3_COLUMNS = (*SECTION3_COLUMN_KEYS, SECTION3_LEGAL_PERSON_SUBTOTAL)
 
 
 def s2(row: str, col: str) -> str:
@@ -713,9 +713,9 @@ def _t3_rules() -> tuple[LinearRule, ...]:
     legal_person_parts = SECTION3_APPLICANT_COLUMNS[1:]
     subtotal_column = tuple(
         Equation(
-            (s3(r, LEGAL_PERSON_SUBTOTAL),),
+            (s3(r, SECTION3_LEGAL_PERSON_SUBTOTAL),),
             (_row3(r, legal_person_parts),),
-            ((s3(r, LEGAL_PERSON_SUBTOTAL),), _row3(r, legal_person_parts)),
+            ((s3(r, SECTION3_LEGAL_PERSON_SUBTOTAL),), _row3(r, legal_person_parts)),
         )
         for r in _SECTION3_ROWS
     )

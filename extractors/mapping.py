@@ -44,7 +44,7 @@ _NUMERAL_HEADING = re.compile(r"^[-*#>\s]*([一二三四五六]|[1-6])\s*[、.�
 
 # Row-level evidence of which section a table row belongs to (sections only move forward).
 _SECTION_ROW_MARKERS: dict[int, tuple[str, ...]] = {
-    4: ("行政复议", "行政诉讼", "复议后起诉", "未经复议"),
+    4: ("行政复议", "行政诉讼", "复议后起诉", "未经复议", "结果维持", "结果纠正", "尚未审结"),
     3: ("本年新收", "申请人情况", "上年结转", "予以公开", "自然人", "勾稽关系"),
     2: ("第二十条", "信息内容", "规章", "行政许可", "行政处罚", "事业性收费", "第二十刻"),
 }
@@ -123,7 +123,12 @@ def heading_section(text: str) -> int | None:
 
 
 def split_sections(doc: Document) -> dict[int, list[_Row]]:
-    """Table rows by section: headings set the context, row markers move it forward."""
+    """Table rows by section: headings set the context, row markers move it forward.
+
+    A new table starts in the section its first rows announce, so a table whose header row
+    carries no marker (transposed 四: `结果维持 | 结果纠正 …` above `行政复议 | …`) is not
+    glued to the previous section when the report prints no heading between them.
+    """
     sections: dict[int, list[_Row]] = {}
     current = 0
     for grid_index, block in enumerate(doc.blocks):
@@ -133,16 +138,30 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
                 if found is not None:
                     current = found
             continue
-        for cells in block.rows:
-            row = _Row(cells, grid_index)
-            label = row.text
-            for section, markers in _SECTION_ROW_MARKERS.items():
-                if section > current and any(m in label for m in markers):
-                    current = section
-                    break
-            if current in (2, 3, 4) and label:
+        rows = [_Row(cells, grid_index) for cells in block.rows]
+        current = max([current, *(_row_section(r, current) for r in rows[:_TABLE_LOOKAHEAD_ROWS])])
+        for row in rows:
+            current = max(current, _row_section(row, current))
+            # Section 四's data row is kept even when blank: blank = 0 reports leave all 15 cells empty.
+            if current in (2, 3, 4) and (row.text or current == 4):
                 sections.setdefault(current, []).append(row)
     return sections
+
+
+_TABLE_LOOKAHEAD_ROWS = 3  # a table's header rows, where its section shows
+
+
+def _row_section(row: _Row, current: int) -> int:
+    """The later section a table row belongs to by its markers or a heading printed in the table, else 0."""
+    label = row.text
+    printed = [c.text for c in row.cells if c.text.strip()]
+    heading = heading_section(printed[0]) if len({squeeze(t) for t in printed}) == 1 else None
+    if heading is not None and heading > current:
+        return heading
+    for section, markers in _SECTION_ROW_MARKERS.items():
+        if section > current and any(m in label for m in markers):
+            return section
+    return 0
 
 
 def _place(report: Report, section: int, row_key: str, col_key: str, source: SourceCell | None,
@@ -362,13 +381,14 @@ def _header_columns(rows: list[_Row]) -> _Columns | None:
 def _continued_columns(rows: list[_Row], width: int, previous_width: int, previous: _Columns) -> _Columns | None:
     """The previous chunk's value columns, right-aligned to this chunk: page breaks drop label columns
     (the seed's continuations are 10 columns wide, its first chunk 12), never value columns.
-    Refused when this chunk holds numbers the moved columns do not account for."""
+    Refused when a number sits among the moved columns but in none of them (numbers further left
+    are label cells read as `0`)."""
     shift = width - previous_width
     values = [j + shift for j in previous.values]
     extra = frozenset(j + shift for j in previous.extra)
     if values[0] < 0:
         return None
-    numbers = {i for row in rows for i in row.numbers()}
+    numbers = {i for row in rows for i in row.numbers() if i >= values[0]}
     if not numbers <= set(values) | extra:
         return None
     return _Columns(values, extra)
@@ -435,7 +455,10 @@ def _row_values(row: _Row, columns: _Columns | None) -> tuple[list[_Value], int]
         first = columns.values[0]
         known = set(columns.values) | columns.extra
         drifted = [i for i in found if i >= first and i not in known]
-        if not drifted:
+        # One number left of the values is a label cell read as `0` (the seed); more mean the row
+        # sits left of the grid's columns (a chunk with fewer label columns inside the same grid).
+        shifted = len([i for i in found if i < first]) > 1
+        if not drifted and not shifted:
             return [(row.cells[i], row.parsed[i]) if row.parsed[i].kind != "text" else None
                     for i in columns.values], first
     if len(found) >= 7:
@@ -528,6 +551,8 @@ def _map_section4(rows: list[_Row], report: Report) -> None:
         return
     keys = [(g.key, c.key) for g in SECTION4_GROUPS for c in SECTION4_COLUMNS]
     data = max(rows, key=lambda r: len(r.value_indices()))
+    if not data.value_indices() and rows[0].text and not rows[-1].text:
+        data = rows[-1]  # no value anywhere: the blank row under the header is the data row
     found = data.value_indices()
     if len(found) >= 15:
         for (group, column), index in zip(keys, found[-15:], strict=True):
@@ -649,8 +674,9 @@ def _commit_imputed(report: Report, cells: dict[tuple[int, str, str], Cell],
 
 
 def _totals_printed(report: Report) -> bool:
+    """§6.5's first condition: a row total (总计 of 一 or （七）) and a column total (a （七） cell) are printed."""
     row_total = any(report.value(3, r, "total") is not None for r in ("new_requests", "outcome_total"))
-    column_total = report.value(3, "outcome_total", "natural_person") is not None
+    column_total = any(report.value(3, "outcome_total", c) is not None for c in SECTION3_APPLICANT_COLUMNS)
     return row_total and column_total
 
 

@@ -63,8 +63,6 @@ def test_pdf_report_extracts_every_cell(fixture_dir: Path, layout: PdfLayout, se
     assert report.format == "pdf"
 
 
-@pytest.mark.xfail(reason="mapper: blank-as-zero imputation (FORMAT.md §6.5) is not applied to these PDFs yet; "
-                          "the grids are faithful (see test_pdf_reader)", strict=False)
 @pytest.mark.parametrize("template", TEMPLATES)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_pdf_blank_zero_cells(fixture_dir: Path, seed: int, template: str) -> None:
