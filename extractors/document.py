@@ -42,6 +42,15 @@ class Grid:
     rows: list[list[SourceCell]]
     provenance: Provenance
 
+    @classmethod
+    def from_texts(cls, rows: list[list[str]], source: str, table: int) -> Grid:
+        """A grid of a table read as text (HTML, DOCX, text): each cell located by table/row/col."""
+        cells = [
+            [SourceCell(text, Provenance(file=source, table=table, row=r, col=c)) for c, text in enumerate(row)]
+            for r, row in enumerate(rows)
+        ]
+        return cls(cells, Provenance(file=source, table=table))
+
     def texts(self) -> list[list[str]]:
         """The cell texts only: handy for tests and debugging."""
         return [[c.text for c in row] for row in self.rows]

@@ -21,7 +21,6 @@ from extractors.document import (
     Document,
     Grid,
     Provenance,
-    SourceCell,
     TextBlock,
     UnreadableDocument,
     UnsupportedDocument,
@@ -124,11 +123,7 @@ class _BodyReader:
 
     def _add_grid(self, rows: list[list[str]]) -> None:
         table = sum(isinstance(b, Grid) for b in self.blocks)
-        cells = [
-            [SourceCell(text, Provenance(file=self.source, table=table, row=r, col=c)) for c, text in enumerate(row)]
-            for r, row in enumerate(rows)
-        ]
-        self.blocks.append(Grid(cells, Provenance(file=self.source, table=table)))
+        self.blocks.append(Grid.from_texts(rows, self.source, table))
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:

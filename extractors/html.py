@@ -14,7 +14,7 @@ import lxml.etree
 import lxml.html
 
 from extractors.cell_text import squeeze
-from extractors.document import Block, Document, Grid, Provenance, SourceCell, TextBlock, UnreadableDocument
+from extractors.document import Block, Document, Grid, Provenance, TextBlock, UnreadableDocument
 from extractors.encoding import decode_html
 
 # Elements whose content is never report text.
@@ -145,11 +145,7 @@ class _BlockReader:
 
     def _add_grid(self, rows: list[list[str]]) -> None:
         table = sum(isinstance(b, Grid) for b in self.blocks)
-        cells = [
-            [SourceCell(text, Provenance(file=self.source, table=table, row=r, col=c)) for c, text in enumerate(row)]
-            for r, row in enumerate(rows)
-        ]
-        self.blocks.append(Grid(cells, Provenance(file=self.source, table=table)))
+        self.blocks.append(Grid.from_texts(rows, self.source, table))
 
 
 def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:

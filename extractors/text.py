@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import Document, Grid, Provenance, SourceCell, TextBlock
+from extractors.document import Document, Grid, Provenance, TextBlock
 from extractors.encoding import decode_html
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -46,9 +46,4 @@ def _split_row(line: str, framed: bool) -> list[str]:
 
 def _grid(lines: list[str], source: str, index: int) -> Grid:
     framed = all(line.startswith("|") and line.endswith("|") and len(line) > 1 for line in lines)
-    rows = [_split_row(line, framed) for line in lines]
-    cells = [
-        [SourceCell(text, Provenance(file=source, table=index, row=r, col=c)) for c, text in enumerate(row)]
-        for r, row in enumerate(rows)
-    ]
-    return Grid(cells, Provenance(file=source, table=index))
+    return Grid.from_texts([_split_row(line, framed) for line in lines], source, index)
