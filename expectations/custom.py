@@ -151,6 +151,12 @@ class ExpectNarrativeToMatchTables(ExpectReportRuleToHold):
     kind: ClassVar[str] = "narrative"
 
 
+class ExpectCellsToBeLocated(ExpectReportRuleToHold):
+    """Every row the form prints was found in the document (C-1)."""
+
+    kind: ClassVar[str] = "located"
+
+
 class ExpectFeeToBeStated(ExpectReportRuleToHold):
     """Section 六 states the 信息处理费 and a fee implies requests (N-6)."""
 

@@ -40,6 +40,7 @@ FACT_FIELDS = (
     "doc_table_2",
     "doc_table_3",
     "doc_table_4",
+    "doc_unlocated",
 )
 _NARRATIVE_FACTS = tuple(
     dict.fromkeys(
@@ -65,6 +66,7 @@ TEXT_FIELDS = frozenset(
         "template",
         "doc_headings",
         "doc_stated_absent",
+        "doc_unlocated",
         *(f for f in NARRATIVE_FIELDS if f.endswith("__raw")),
     }
 )
@@ -145,6 +147,8 @@ def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
         key = flat_key(cell.section, cell.row_key, cell.col_key)
         if key in record and cell.value is not None:
             record[key] = cell.value
+    record["doc_unlocated"] = ",".join(
+        flat_key(*cell.key) for cell in report.cells.values() if "unlocated" in cell.flags)
     for section, keys in _SECTION_KEYS.items():
         record[table_field(section)] = any(record[k] is not None for k in keys)
     record["doc_has_text"] = text is not None or bool(report.narrative)

@@ -615,6 +615,28 @@ class NarrativeRule(Rule):
 
 
 @dataclass(frozen=True)
+class LocatedRule(Rule):
+    """C-1: every cell the form prints was found in the document; a row the mapper could not
+    place is null, and a report with such holes must not pass as `ok`."""
+
+    field_name: str = "doc_unlocated"
+
+    kind = "located"
+
+    def fields(self) -> tuple[str, ...]:
+        return (self.field_name,)
+
+    def evaluate(self, record: Record) -> CheckResult:
+        unlocated = str(record.get(self.field_name) or "")
+        if not unlocated:
+            return self.result(PASS, self.statement)
+        keys = unlocated.split(",")
+        rows = sorted({display(k).rsplit(".", 1)[0] for k in keys})
+        return self.result(FAIL, "rows printed on the form could not be found in the document: " + ", ".join(rows),
+                           keys)
+
+
+@dataclass(frozen=True)
 class FeeStatementRule(Rule):
     """N-6: section 六 states the 信息处理费; a fee collected needs at least one request handled."""
 
@@ -828,6 +850,7 @@ RULES: tuple[Rule, ...] = (
         others=("doc_period_start_year", "doc_period_end_year", "doc_opening_year"),
         labels=("title", "statistics period start", "statistics period end", "opening sentence"),
     ),
+    LocatedRule("C-1", "error", "every row the form prints was located in the document"),
     SectionsRule(
         "D-2",
         "warning",
@@ -982,6 +1005,7 @@ def rule_from_dict(data: Mapping[str, Any]) -> Rule:
                 for c in data["comparisons"]
             ),
         ),
+        "located": lambda: LocatedRule(**common, field_name=data["field_name"]),
         "fee_statement": lambda: FeeStatementRule(
             **common, fact=data["fact"], requests=tuple(data["requests"]), text_field=data["text_field"]
         ),

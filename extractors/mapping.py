@@ -307,7 +307,8 @@ def _map_section3(rows: list[_Row], report: Report) -> None:
     for key in [r.key for r in SECTION3_ROWS]:
         for column in SECTION3_COLUMN_KEYS:
             if (3, key, column) not in report.cells and _section3_printed(report, key):
-                _place(report, 3, key, column, None, None)
+                # A row the form prints but no grid row could be matched to: null, and said so (C-1).
+                report.set_cell(Cell(3, key, column, None, "", None, frozenset({"unlocated"})))
 
 
 def _section3_printed(report: Report, key: str) -> bool:
@@ -428,13 +429,27 @@ def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
         columns = columns or _numeric_columns(grid_rows)
         if columns is not None:
             previous = (width, columns)
+        first_in_grid = True
         for row in grid_rows:
             if not row.value_indices() and not _section3_label_only_row(row):
                 continue
             values, first_value = _row_values(row, columns)
             label = squeeze("".join(c.text for c in row.cells[:first_value]))
+            if first_in_grid and placed and _continues_split_row(placed[-1], row, label):
+                placed[-1].label += label
+                first_in_grid = False
+                continue
+            first_in_grid = False
             placed.append(_Placed(label, values, legal_person_subtotal=columns.subtotal(row) if columns else None))
     return placed
+
+
+def _continues_split_row(before: _Placed, row: _Row, label: str) -> bool:
+    """A row broken by a page break: its values and label start stay on the first page, the rest
+    of its label opens the next page with no values (office exports split tall rows this way)."""
+    if row.value_indices() or not any(v is not None for v in before.values):
+        return False
+    return not _row_candidates(before.label) and bool(_row_candidates(before.label + label))
 
 
 def _section3_label_only_row(row: _Row) -> bool:

@@ -41,3 +41,14 @@ def test_values_keep_their_table_row_and_column(seed_text: str) -> None:
     assert cell.provenance is not None and cell.provenance.table is not None
     assert cell.provenance.row is not None and cell.provenance.col is not None
     assert cell.raw.strip() == str(cell.value)
+
+
+def test_a_row_the_document_lost_is_null_and_makes_the_report_invalid(seed_text: str) -> None:
+    text = refill_seed(seed_text, make_answer(5, scale=300))
+    without_row = "\n".join(line for line in text.splitlines() if "执法案卷" not in line)
+    report = extract_bytes(without_row.encode(), "seed-row-lost.md")
+    lost = report.cells[(3, "denied_enforcement_file", "total")]
+    assert lost.value is None and "unlocated" in lost.flags
+    located = next(c for c in report.checks if c.rule == "C-1")
+    assert (located.status, report.status) == ("fail", "invalid")
+    assert "denied_enforcement_file" in located.detail
