@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import statistics
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from extractors.document import Block, Document, Provenance, TextBlock, Unreadab
 from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
+
+_PDFIUM_LOCK = threading.Lock()
 
 _PDF_MAGIC = b"%PDF-"
 
@@ -81,6 +84,11 @@ def _parsed(source: str, what: str) -> Iterator[None]:
 
 def _pages_with_text(data: bytes, source: str, settings: PdfSettings) -> list[bool]:
     """Which pages carry a text layer; also the gate for empty, oversized, corrupt and locked files."""
+    with _PDFIUM_LOCK:  # PDFium is not thread-safe: concurrent calls from task threads segfault
+        return _pages_with_text_unlocked(data, source, settings)
+
+
+def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings) -> list[bool]:
     if not data:
         raise UnreadableDocument(f"{source}: the file is empty")
     if len(data) > settings.max_bytes:

@@ -1,0 +1,119 @@
+"""Who may open the warehouse file, and how, so that readers and the loader never block each other.
+
+DuckDB allows one writer OR many readers per file. The loader therefore never writes the
+published file in place: it copies it to a private working file, writes there, checkpoints, and
+atomically renames the copy over the published path (copy-on-write snapshots). Readers open the
+published path read-only; a reader that is open during a load keeps reading the snapshot it
+opened (POSIX keeps the old inode alive) and sees the new data when it reconnects. Writers queue
+on an advisory lock file, so two loads never race.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+# Files are written in the storage format of DuckDB 1.0 so every 1.x reader (the PyPI CLI lags
+# the library) can open them; a newer library must not silently produce a file they cannot read.
+STORAGE_COMPATIBILITY = "v1.0.0"
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse file could not be opened or written; the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """How long a reader waits when a foreign process holds the file read-write."""
+
+    attempts: int = 20
+    wait_seconds: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.wait_seconds < 0:
+            raise ValueError(f"reader settings need attempts >= 1 and wait_seconds >= 0, got {self}")
+
+
+def open_readonly(path: Path | str, settings: ReaderSettings = ReaderSettings()) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse; retries while a foreign writer holds it.
+
+    Close it when done (or use it as a context manager): DuckDB caches one database instance per
+    path and process, so a connection left open keeps later connects on the old snapshot.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseError(f"{path}: no warehouse file here (run `xxgk run` to create one).")
+    for attempt in range(settings.attempts):
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as exc:  # lock held by a read-write process outside xxgk
+            if attempt + 1 == settings.attempts:
+                raise WarehouseError(
+                    f"{path}: could not open read-only because another process holds it ({exc})."
+                ) from exc
+            time.sleep(settings.wait_seconds)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """Serialise writers of one warehouse across processes (advisory lock on a sibling file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def snapshot_writer(path: Path | str) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[bool]]]:
+    """A read-write connection to a private copy of the warehouse, published atomically on success.
+
+    Yields (connection, publish): set `publish[0] = False` to discard the copy (nothing changed).
+    Any exception discards the copy, so the published file never holds a half-written batch.
+    """
+    path = Path(path)
+    with writer_lock(path):
+        work = path.with_name(f"{path.name}.writing-{os.getpid()}")
+        _remove_database_files(work)
+        if path.exists():
+            shutil.copyfile(path, work)
+        con = duckdb.connect(str(work), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
+        con.execute("SET enable_progress_bar = false")
+        publish = [True]
+        try:
+            yield con, publish
+            if publish[0]:
+                con.execute("CHECKPOINT")
+            con.close()
+            if publish[0]:
+                os.replace(work, path)
+                _fsync_directory(path.parent)
+        finally:
+            con.close()
+            _remove_database_files(work)
+
+
+def _remove_database_files(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable: a crash right after a load must not bring back the old file."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

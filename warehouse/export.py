@@ -1,0 +1,36 @@
+"""Export every relation of the warehouse to Parquet or CSV, for tools that do not speak DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from warehouse.connection import open_readonly
+
+EXPORT_FORMATS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
+
+
+def relation_names(con: object) -> list[str]:
+    """Tables and views of the warehouse's main schema, in name order."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def export_relations(warehouse: Path, out: Path, file_format: str) -> dict[str, Path]:
+    """Write each relation to out/<name>.<format>; returns relation → file."""
+    if file_format not in EXPORT_FORMATS:
+        raise ValueError(f"export format must be one of {sorted(EXPORT_FORMATS)}, got {file_format!r}")
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    with open_readonly(warehouse) as con:
+        for name in relation_names(con):
+            target = out / f"{name}.{file_format}"
+            escaped = str(target).replace("'", "''")
+            con.execute(f'COPY (SELECT * FROM "{name}") TO \'{escaped}\' {EXPORT_FORMATS[file_format]}')
+            written[name] = target
+    return written
