@@ -1,73 +1,181 @@
-"""The main Prefect flow: discover → extract → validate → load.
+"""The main Prefect flow: read or crawl sources → extract → validate → load.
 
-Orchestration only: every step calls a pure function of extractors/, expectations/ or
-warehouse/. Extraction fans out (threads by default, Dask when asked); one loader task is the
-only writer of the DuckDB file.
+Orchestration only: every step calls a pure function of flows/crawl/, extractors/,
+expectations/ or warehouse/. The fan-out (crawl a source, extract a file) is a subflow whose
+task runner is chosen per run (threads, or Dask with `dask=`); validation, the single DuckDB
+writer and the crawl-state commit stay in the flow's own process.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.tasks import exponential_backoff
 
-from extractors.extract import REPORT_SUFFIXES, extract_path
+from extractors.extract import REPORT_SUFFIXES, extract_bytes, extract_path, sha256_hex
 from extractors.report import Report
+from flows.crawl import (
+    CrawlResult,
+    CrawlSettings,
+    CrawlState,
+    FetchRecord,
+    ReportFile,
+    Source,
+    crawl,
+    load_sources,
+    raw_dir,
+    source_from_url,
+    state_file,
+)
+from flows.runners import api_reachable_from_workers, task_runner_for, track
 from flows.settings import RunSettings
-from warehouse.loader import LoadSummary, load_batch
+from warehouse.loader import FETCH_COLUMNS, DocumentVersion, LoadSummary, load_batch
 from warehouse.rows import report_id_of
 
+ARTIFACT_KEY = "xxgk-run"
+_LISTED = 50  # reports named per list in the artifact; the rest are counted
 
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def resolve_sources(source: str | None, sources_file: str | None) -> list[Source] | None:
+    """The sites to crawl, or None for a folder run; exactly one of the two inputs must be given."""
+    if (source is None) == (sources_file is None):
+        raise ValueError("give exactly one of --source (a folder or a URL) and --sources (a TOML file)")
+    if sources_file is not None:
+        return load_sources(Path(sources_file))
+    assert source is not None
+    return [source_from_url(source)] if is_url(source) else None
+
+
+# ---------------------------------------------------------------------------------------------- summary
 @dataclass
 class RunSummary:
     """What a run did, for the CLI, the Prefect artifact and the tests."""
 
-    files: int = 0
+    files: int = 0  # report files seen: in the folder, or fetched new/changed by the crawl
     skipped_unchanged: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     failed_rules: dict[str, int] = field(default_factory=dict)
     loaded: int = 0
     quarantined: int = 0
     problems: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)  # sources of reports loaded for the first time
+    changed: list[str] = field(default_factory=list)  # sources of reports that replaced an older version
+    failed: list[str] = field(default_factory=list)  # "source: reason" of quarantined files
+    fetches: int = 0
+    fetch_errors: list[str] = field(default_factory=list)  # "url: error"
+    skipped_links: int = 0
 
     def markdown(self) -> str:
-        """The run as a markdown artifact: new/changed/failed reports and the rules that failed."""
+        """The run as a markdown artifact: new/changed/failed reports, rules failed, fetch errors."""
         lines = ["# xxgk run", "", f"- files seen: {self.files}", f"- unchanged (skipped): {self.skipped_unchanged}",
-                 f"- loaded: {self.loaded}", f"- quarantined: {self.quarantined}", "", "| status | reports |",
-                 "|---|---|"]
+                 f"- loaded: {self.loaded} ({len(self.new)} new, {len(self.changed)} changed)",
+                 f"- quarantined: {self.quarantined}"]
+        if self.fetches:
+            lines += [f"- requests: {self.fetches} ({len(self.fetch_errors)} failed, "
+                      f"{self.skipped_links} links not followed)"]
+        lines += ["", "| status | reports |", "|---|---|"]
         lines += [f"| {status} | {count} |" for status, count in sorted(self.statuses.items())]
         if self.failed_rules:
             lines += ["", "| rule failed | reports |", "|---|---|"]
             lines += [f"| {rule} | {count} |" for rule, count in sorted(self.failed_rules.items())]
-        if self.problems:
-            lines += ["", "## Problems", *[f"- {p}" for p in self.problems]]
+        for title, items in (("New reports", self.new), ("Changed reports", self.changed),
+                             ("Failed reports", self.failed), ("Fetch errors", self.fetch_errors)):
+            if items:
+                lines += ["", f"## {title}", *[f"- {item}" for item in items[:_LISTED]]]
+                if len(items) > _LISTED:
+                    lines.append(f"- … and {len(items) - _LISTED} more")
         return "\n".join(lines)
 
 
+@dataclass
+class Gathered:
+    """What the fan-out hands back: reports to validate and load, and what the crawl learned."""
+
+    reports: list[Report] = field(default_factory=list)
+    documents: list[DocumentVersion] = field(default_factory=list)
+    crawls: list[CrawlResult] = field(default_factory=list)
+    pending_dir: str | None = None  # where the crawl tasks park their states until the load succeeded
+    pending_states: list[str] = field(default_factory=list)  # crawl states to commit after the load
+    files: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- tasks
 @task(retries=2, retry_delay_seconds=1)
-def discover_files(source_dir: str) -> list[str]:
-    """Report files under a folder, sorted so runs are reproducible."""
+def known_documents(warehouse: str) -> set[str]:
+    """sha256 of every file the warehouse has seen (loaded, replaced or quarantined)."""
+    from warehouse.connection import open_readonly
+
+    if not Path(warehouse).exists():
+        return set()
+    with open_readonly(Path(warehouse)) as con:
+        if "documents" not in _tables(con):
+            return set()
+        return {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM documents").fetchall()}
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def discover_files(source_dir: str, known: set[str]) -> tuple[list[str], int]:
+    """Report files under a folder whose bytes the warehouse has not seen, sorted; and how many it has."""
     root = Path(source_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"{source_dir}: not a folder")
-    return [str(p) for p in sorted(root.rglob("*")) if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES]
+    paths = [p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES]
+    fresh = [str(p) for p in paths if sha256_hex(p.read_bytes()) not in known]
+    return fresh, len(paths) - len(fresh)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def extract_file(path: str) -> Report:
     """One file → Report; never raises (bad input becomes an error/unsupported status)."""
     return extract_path(path)
+
+
+@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), cache_policy=NO_CACHE)
+def crawl_source(source: Source, data_dir: str, pending_state: str, settings: CrawlSettings) -> CrawlResult:
+    """Crawl one site from the last committed state; park what it learned for the commit after the load.
+
+    The crawler retries each request itself (per URL, with backoff): a Prefect retry here would
+    re-crawl the whole site for one flaky page. This task's own retries cover what escapes the
+    crawler (a full disk under the archive, a lost Dask worker); each attempt starts again from
+    the committed state, so a half-done attempt cannot hide a report.
+    """
+    data = Path(data_dir)
+    state = CrawlState.load(state_file(data))
+    result = crawl(source, raw_dir(data), state, settings)
+    state.save(Path(pending_state))
+    return result
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def extract_archived(report_file: ReportFile, http_charset: str | None) -> Report:
+    """An archived download → Report, named by its URL (an inline HTML report by its article page)."""
+    data = report_file.path.read_bytes()  # OSError: retried, shared storage may lag behind the crawl
+    return extract_bytes(data, report_file.url, http_charset=http_charset)
 
 
 @task
 def validate_reports(reports: list[Report], docs_dir: str) -> pd.DataFrame:
     """One Great Expectations validation over the whole batch; statuses follow its results.
 
-    The Data Docs are built in the same task: they come from the GE context that validated.
+    The Data Docs are built in the same task: they come from the GE context that validated,
+    which lives in this process only (so this never runs on a Dask worker).
     """
     from expectations.data_docs import build_data_docs
     from expectations.runner import batch_statuses, validate_batch
@@ -80,10 +188,11 @@ def validate_reports(reports: list[Report], docs_dir: str) -> pd.DataFrame:
     return results
 
 
-@task(retries=3, retry_delay_seconds=2)
-def load_reports(warehouse: str, reports: list[Report], check_results: pd.DataFrame | None) -> LoadSummary:
-    """The single writer: one transaction per batch; a busy file is retried."""
-    return load_batch(Path(warehouse), reports, check_results)
+@task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def load_reports(warehouse: str, reports: list[Report], check_results: pd.DataFrame | None,
+                 documents: list[DocumentVersion], fetches: list[dict[str, Any]]) -> LoadSummary:
+    """The single writer: reports, checks and the fetch log in one transaction; a busy file is retried."""
+    return load_batch(Path(warehouse), reports, check_results, documents=documents, fetches=fetches)
 
 
 @task(retries=3, retry_delay_seconds=2)
@@ -99,29 +208,176 @@ def check_across_reports(warehouse: str) -> int:
     return load_batch(Path(warehouse), [], results).check_results_written
 
 
+@task(retries=2, retry_delay_seconds=1)
+def restore_crawl_state(data_dir: str, warehouse: str) -> int:
+    """A lost crawl-state file is rebuilt from the fetch log, so no known report is extracted again."""
+    from warehouse.connection import open_readonly
+
+    path = state_file(Path(data_dir))
+    if path.exists() or not Path(warehouse).exists():
+        return 0
+    with open_readonly(Path(warehouse)) as con:
+        if not {"fetches", "documents"} <= _tables(con):
+            return 0
+        columns = ("url", "status", "error", "sha256", "etag", "last_modified")
+        rows = [dict(zip(columns, row, strict=True)) for row in con.execute(
+            f"SELECT {', '.join(columns)} FROM fetches ORDER BY fetched_at").fetchall()]
+        reported = [sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM documents").fetchall()]
+    state = CrawlState.from_fetches(rows, reported)
+    state.save(path)
+    return len(state)
+
+
+@task(retries=2, retry_delay_seconds=1)
+def commit_crawl_state(data_dir: str, pending_states: list[str]) -> None:
+    """After the load: merge what every source's crawl learned into the saved state."""
+    path = state_file(Path(data_dir))
+    state = CrawlState.load(path)
+    for pending in pending_states:
+        state.merge(CrawlState.load(Path(pending)))
+    state.save(path)
+
+
+# ---------------------------------------------------------------------------------------------- flows
+@flow(name="xxgk-fetch-extract")
+def fetch_and_extract(folder: str | None, sources: list[Source], data_dir: str, warehouse: str,
+                      crawl_settings: CrawlSettings) -> Gathered:
+    """The fan-out: crawl each source and extract each new file, on whatever task runner this run uses.
+
+    Tasks called directly (not submitted) run here, in the flow's process; only submitted ones
+    go to the task runner's workers.
+    """
+    gathered = Gathered()
+    if folder is not None:
+        paths, gathered.unchanged = discover_files(folder, known_documents(warehouse))
+        gathered.files = len(paths)
+        gathered.reports = _in_order([extract_file.submit(p) for p in paths], "extracting")
+        return gathered
+    pending_dir = Path(tempfile.mkdtemp(prefix="crawl-state.", suffix=".pending", dir=_ensure(Path(data_dir))))
+    gathered.pending_dir = str(pending_dir)
+    pending = [str(pending_dir / f"{number:05d}.json") for number in range(len(sources))]
+    crawls = [crawl_source.submit(s, data_dir, p, crawl_settings) for s, p in zip(sources, pending, strict=True)]
+    number_of = {future: number for number, future in enumerate(crawls)}
+    results: dict[int, CrawlResult] = {}
+    extractions: dict[int, list[PrefectFuture[Report]]] = {}
+    for future in track(crawls, "crawling"):  # extraction starts as soon as a site is crawled
+        number = number_of[future]
+        try:
+            results[number] = result = future.result()
+        except Exception as error:  # one site's failure must not stop the others
+            gathered.problems.append(f"{sources[number].start_url}: the crawl of {sources[number].name} failed "
+                                     f"({error})")
+            continue
+        answers = {r.sha256: r for r in result.fetches if r.sha256 and r.error is None}
+        extractions[number] = []
+        for report_file in result.reports:
+            record = answers.get(report_file.sha256)
+            extractions[number].append(extract_archived.submit(report_file, _charset(record)))
+            gathered.documents.append(_document_version(report_file, record))
+    done = sorted(results)  # source order, not completion order: the batch must not depend on timing
+    gathered.crawls = [results[n] for n in done]
+    gathered.pending_states = [pending[n] for n in done]
+    gathered.unchanged = sum(result.unchanged for result in gathered.crawls)
+    in_source_order = [future for n in done for future in extractions[n]]
+    gathered.files = len(in_source_order)
+    gathered.reports = _in_order(in_source_order, "extracting")
+    return gathered
+
+
 @flow(name="xxgk-run", log_prints=True)
-def xxgk_run(source: str, warehouse: str | None = None, data_dir: str | None = None) -> RunSummary:
-    """Load every report file under `source` into the warehouse; bad files are quarantined."""
+def xxgk_run(source: str | None = None, sources_file: str | None = None, warehouse: str | None = None,
+             data_dir: str | None = None, dask: str | None = None,
+             crawl_settings: CrawlSettings | None = None) -> RunSummary:
+    """Load every new or changed report from a folder or from crawled sites; bad input is quarantined.
+
+    `source` is a folder or a start URL, `sources_file` a TOML file of sites (CONTRACT.md §2);
+    `dask` is None (threads), "local" or a scheduler address.
+    """
     settings = RunSettings.from_env(warehouse=warehouse, data_dir=data_dir)
+    sources = resolve_sources(source, sources_file)
     logger = get_run_logger()
-    summary = RunSummary()
-    paths = discover_files(source)
-    summary.files = len(paths)
-    reports = [future.result() for future in [extract_file.submit(p) for p in paths]]
-    extracted = [r for r in reports if r.status in ("ok", "invalid")]
-    check_results = validate_reports(extracted, str(settings.data_dir / "docs")) if extracted else None
-    load = load_reports(str(settings.warehouse), reports, check_results)
-    check_across_reports(str(settings.warehouse))
-    written = set(load.loaded) | set(load.quarantined)
-    new_reports = [r for r in reports if report_id_of(r.sha256) in written]
-    summary.skipped_unchanged = len(load.skipped)
-    summary.loaded, summary.quarantined = len(load.loaded), len(load.quarantined)
-    summary.statuses = dict(Counter(r.status for r in new_reports))
-    summary.failed_rules = dict(Counter(
-        c.rule for r in new_reports for c in r.checks if c.status == "fail" and c.severity == "error"))
-    summary.problems = [e for r in new_reports for e in r.errors]
+    wh, data = str(settings.warehouse), str(settings.data_dir)
+    if sources:
+        restore_crawl_state(data, wh)
+    fan_out = fetch_and_extract.with_options(task_runner=task_runner_for(dask))
+    with api_reachable_from_workers(dask):
+        gathered = fan_out(folder=None if sources else source, sources=sources or [], data_dir=data,
+                           warehouse=wh, crawl_settings=crawl_settings or CrawlSettings())
+    try:
+        reports = gathered.reports
+        extracted = [r for r in reports if r.status in ("ok", "invalid")]
+        check_results = validate_reports(extracted, str(settings.data_dir / "docs")) if extracted else None
+        fetches = [fetch_row(record) for result in gathered.crawls for record in result.fetches]
+        load = load_reports(wh, reports, check_results, gathered.documents, fetches)
+        if gathered.pending_states:
+            commit_crawl_state(data, gathered.pending_states)
+    finally:
+        if gathered.pending_dir:
+            shutil.rmtree(gathered.pending_dir, ignore_errors=True)
+    check_across_reports(wh)
+    summary = summarise(gathered, load)
     for problem in summary.problems:
         logger.warning(problem)
-    create_markdown_artifact(key="xxgk-run", markdown=summary.markdown(), description="xxgk run summary")
+    create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary.markdown(), description="xxgk run summary")
     return summary
 
+
+# ---------------------------------------------------------------------------------------------- helpers
+def summarise(gathered: Gathered, load: LoadSummary) -> RunSummary:
+    """The run's outcome from what was gathered and what the loader did with it."""
+    by_id = {report_id_of(r.sha256): r for r in gathered.reports}
+    replacing = {new for _, new in load.replaced}
+    written = [by_id[i] for i in [*load.loaded, *load.quarantined] if i in by_id]
+    summary = RunSummary(files=gathered.files, skipped_unchanged=gathered.unchanged + len(load.skipped),
+                         loaded=len(load.loaded), quarantined=len(load.quarantined))
+    summary.statuses = dict(Counter(r.status for r in written))
+    summary.failed_rules = dict(Counter(
+        c.rule for r in written for c in r.checks if c.status == "fail" and c.severity == "error"))
+    summary.new = [by_id[i].source for i in load.loaded if i in by_id and i not in replacing]
+    summary.changed = [by_id[i].source for i in load.loaded if i in by_id and i in replacing]
+    summary.failed = [f"{by_id[i].source}: {' '.join(by_id[i].errors) or by_id[i].status}"
+                      for i in load.quarantined if i in by_id]
+    summary.problems = [*gathered.problems, *(e for r in written for e in r.errors)]
+    records = [record for result in gathered.crawls for record in result.fetches]
+    summary.fetches = len(records)
+    summary.fetch_errors = [f"{record.url}: {record.error}" for result in gathered.crawls for record in result.errors]
+    summary.skipped_links = sum(len(result.skipped) for result in gathered.crawls)
+    return summary
+
+
+def fetch_row(record: FetchRecord) -> dict[str, Any]:
+    """A crawler fetch record as a `fetches` row (only the columns the warehouse has)."""
+    row = record.to_row() | {"source_name": record.source, "not_modified": record.status == 304}
+    return {column: value for column, value in row.items() if column in FETCH_COLUMNS}
+
+
+def _in_order(futures: list[PrefectFuture[Report]], description: str) -> list[Report]:
+    """Results in submission order (the loader's replacement rules depend on order), with progress."""
+    for _ in track(futures, description):
+        pass
+    return [future.result() for future in futures]
+
+
+def _charset(record: FetchRecord | None) -> str | None:
+    if record is None or not record.content_type:
+        return None
+    message = Message()
+    message["content-type"] = record.content_type
+    return message.get_content_charset()
+
+
+def _document_version(report_file: ReportFile, record: FetchRecord | None) -> DocumentVersion:
+    return DocumentVersion(
+        sha256=report_file.sha256, source=report_file.url, fetched_at=record.fetched_at if record else None,
+        archive_path=str(report_file.path), content_type=record.content_type if record else None,
+        size_bytes=record.bytes if record else None,
+    )
+
+
+def _tables(con: Any) -> set[str]:
+    return {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

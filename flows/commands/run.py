@@ -23,28 +23,65 @@ GROUP BY ALL ORDER BY new_requests DESC NULLS LAST, r.agency LIMIT 10
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="run the Prefect flow: read report files, extract, validate, load the warehouse",
-        description="Run the whole flow on a folder of report files. Re-running on the same inputs changes "
-        "nothing; bad files are quarantined and the run goes on. Exit 0 when the run completed.",
+        help="run the Prefect flow: read or crawl sources, extract, validate, load the warehouse",
+        description="Run the whole flow on a folder of report files or on crawled agency sites. Re-running on "
+        "the same inputs changes nothing; bad files are quarantined and the run goes on. Exit 0 when the run "
+        "completed.",
     )
-    parser.add_argument("--source", required=True, help="a folder of report files")
-    parser.add_argument("--warehouse", default=None,
-                        help=f"DuckDB file to load (default $XXGK_WAREHOUSE or {default_warehouse()})")
-    parser.add_argument("--data", default=None,
-                        help="data folder for Data Docs and archives (default $XXGK_DATA or data)")
+    add_source_arguments(parser)
     parser.set_defaults(handler=run)
 
 
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """The inputs and outputs `xxgk run` and `xxgk serve` share."""
+    inputs = parser.add_mutually_exclusive_group(required=True)
+    inputs.add_argument("--source", help="a folder of report files, or a start URL (an agency's 年报 column)")
+    inputs.add_argument("--sources", metavar="FILE.toml", help="a TOML file of [[source]] sites to crawl")
+    parser.add_argument("--warehouse", default=None,
+                        help=f"DuckDB file to load (default $XXGK_WAREHOUSE or {default_warehouse()})")
+    parser.add_argument("--data", default=None,
+                        help="data folder for the raw archive, crawl state and Data Docs (default $XXGK_DATA or data)")
+    parser.add_argument("--dask", metavar="local|ADDRESS", default=None,
+                        help="fetch and extract on Dask: 'local' starts a LocalCluster, an address such as "
+                        "tcp://10.0.0.5:8786 uses an existing scheduler")
+
+
+def usage_error(args: argparse.Namespace) -> str | None:
+    """Why the inputs cannot work, checked before Prefect is imported; None when they can."""
+    if args.sources is not None:
+        from flows.crawl import load_sources
+
+        try:
+            load_sources(Path(args.sources))
+        except ValueError as error:
+            return str(error)
+        return None
+    if args.source.startswith(("http://", "https://")):
+        from flows.crawl import source_from_url
+
+        try:
+            source_from_url(args.source)
+        except ValueError as error:
+            return str(error)
+        return None
+    return None if Path(args.source).is_dir() else f"--source {args.source}: not a folder or an http(s) URL"
+
+
 def run(args: argparse.Namespace) -> int:
-    if not Path(args.source).is_dir():
-        print(f"xxgk run: --source {args.source}: not a folder")
+    problem = usage_error(args)
+    if problem:
+        print(f"xxgk run: {problem}")
         return 2
     prefect_environment()
     from flows.pipeline import xxgk_run
 
-    summary = xxgk_run(source=args.source, warehouse=args.warehouse, data_dir=args.data)
-    print(f"files {summary.files}, unchanged {summary.skipped_unchanged}, loaded {summary.loaded}, "
-          f"quarantined {summary.quarantined}")
+    summary = xxgk_run(source=args.source, sources_file=args.sources, warehouse=args.warehouse,
+                       data_dir=args.data, dask=args.dask)
+    print(f"files {summary.files}, unchanged {summary.skipped_unchanged}, loaded {summary.loaded} "
+          f"({len(summary.new)} new, {len(summary.changed)} changed), quarantined {summary.quarantined}")
+    if summary.fetches:
+        print(f"requests {summary.fetches}, failed {len(summary.fetch_errors)}, "
+              f"links not followed {summary.skipped_links}")
     print("reports by status: " + (", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "none new"))
     if summary.failed_rules:
         print("rules failed: " + ", ".join(f"{k} ×{v}" for k, v in sorted(summary.failed_rules.items())))
