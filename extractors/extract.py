@@ -83,7 +83,8 @@ def build_report(doc: Document, report: Report) -> Report:
     identity = identify(title_lines(doc), doc.text)
     report.agency, report.year, report.title = identity.agency, identity.year, identity.title
     map_document(doc, report)
-    if not any(cell.value is not None for key, cell in report.cells.items() if key[0] == 3):
+    filled = (c for k, c in report.cells.items() if k[0] == 3 and (c.value is not None or "na_marker" in c.flags))
+    if not any(filled):  # a blank form or no table; a table printed all 无/— is a filled-in report
         reason = "no section 三 request table with numbers was found, so this does not read as a filled-in report"
         if doc.pages_without_text:
             reason = f"{doc.pages_without_text} page(s) have no text layer (the tables are images); this needs OCR"

@@ -9,6 +9,7 @@ right-most numeric cells.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -139,7 +140,7 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
                     current = found
             continue
         rows = [_Row(cells, grid_index) for cells in block.rows]
-        current = max([current, *(_row_section(r, current) for r in rows[:_TABLE_LOOKAHEAD_ROWS])])
+        current = max([current, *(_row_section(r, current) for r in _table_header_rows(rows))])
         for row in rows:
             current = max(current, _row_section(row, current))
             # Section 四's data row is kept even when blank: blank = 0 reports leave all 15 cells empty.
@@ -151,11 +152,24 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
 _TABLE_LOOKAHEAD_ROWS = 3  # a table's header rows, where its section shows
 
 
+def _table_header_rows(rows: list[_Row]) -> list[_Row]:
+    """The first rows of a table, up to a section heading printed inside it: rows above such a
+    heading continue the previous page's section (one big table broken by a page)."""
+    head = rows[:_TABLE_LOOKAHEAD_ROWS]
+    inside = next((i for i, row in enumerate(head) if i > 0 and _printed_heading(row) is not None), len(head))
+    return head[:inside]
+
+
+def _printed_heading(row: _Row) -> int | None:
+    """The section a table row announces when its only printed text is a section heading."""
+    printed = [c.text for c in row.cells if c.text.strip()]
+    return heading_section(printed[0]) if len({squeeze(t) for t in printed}) == 1 else None
+
+
 def _row_section(row: _Row, current: int) -> int:
     """The later section a table row belongs to by its markers or a heading printed in the table, else 0."""
     label = row.text
-    printed = [c.text for c in row.cells if c.text.strip()]
-    heading = heading_section(printed[0]) if len({squeeze(t) for t in printed}) == 1 else None
+    heading = _printed_heading(row)
     if heading is not None and heading > current:
         return heading
     for section, markers in _SECTION_ROW_MARKERS.items():
@@ -181,7 +195,7 @@ def _place(report: Report, section: int, row_key: str, col_key: str, source: Sou
 def _map_section2(rows: list[_Row], report: Report) -> None:
     specs = section2_rows(report.template)
     header: list[str] = []
-    for row in rows:
+    for row in _rejoin_label_tails(rows, lambda label: _match_section2_row(label, specs) is not None):
         if not row.value_indices() and _is_header(row, specs):
             header = [squeeze(c.text) for c in row.cells]
             continue
@@ -192,6 +206,32 @@ def _map_section2(rows: list[_Row], report: Report) -> None:
         if spec is None or any((2, spec.key, c.key) in report.cells for c in spec.columns):
             continue
         _map_section2_values(row, label_index, spec, header, report)
+    if any(key[0] == 2 for key in report.cells):
+        printed = [(spec.key, column.key) for spec in specs for column in spec.columns if column.anchors]
+        _mark_unlocated(report, 2, printed)
+
+
+def _rejoin_label_tails(rows: list[_Row], names_row: Callable[[str], bool]) -> list[_Row]:
+    """A row label broken by a page break (`行政事业性收` … `费`) made whole again.
+
+    The tail opens the next table as a row without values; it belongs to the previous table's
+    last row when only the joined label names a row.
+    """
+    joined: list[_Row] = []
+    for row in rows:
+        previous = joined[-1] if joined else None
+        label_index = _label_index(previous) if previous is not None else None
+        if previous is not None and label_index is not None and row.grid != previous.grid \
+                and previous.value_indices() and not row.value_indices():
+            head = previous.cells[label_index]
+            whole = head.text + "".join(c.text for c in row.cells)
+            if not names_row(squeeze(head.text)) and names_row(squeeze(whole)):
+                cells = list(previous.cells)
+                cells[label_index] = SourceCell(whole, head.provenance)
+                joined[-1] = _Row(cells, previous.grid)
+                continue
+        joined.append(row)
+    return joined
 
 
 def _is_header(row: _Row, specs: tuple[RowSpec, ...]) -> bool:
@@ -293,7 +333,9 @@ class _Placed:
 def _map_section3(rows: list[_Row], report: Report) -> None:
     if not rows:
         return
-    if _is_transposed3(rows):
+    transposed = _is_transposed3(rows)
+    rows = _rejoin_split_rows(rows, transposed)
+    if transposed:
         rows = _transpose(rows)
     placed = _section3_data_rows(rows)
     _assign_section3_keys(placed)
@@ -304,11 +346,103 @@ def _map_section3(rows: list[_Row], report: Report) -> None:
             _place(report, 3, item.key, column, *(value or (None, None)))
         if item.legal_person_subtotal is not None:
             _place(report, 3, item.key, SECTION3_LEGAL_PERSON_SUBTOTAL, *item.legal_person_subtotal)
-    for key in [r.key for r in SECTION3_ROWS]:
-        for column in SECTION3_COLUMN_KEYS:
-            if (3, key, column) not in report.cells and _section3_printed(report, key):
-                # A row the form prints but no grid row could be matched to: null, and said so (C-1).
-                report.set_cell(Cell(3, key, column, None, "", None, frozenset({"unlocated"})))
+    _mark_unlocated(report, 3, [(r.key, c) for r in SECTION3_ROWS if _section3_printed(report, r.key)
+                                for c in SECTION3_COLUMN_KEYS])
+
+
+def _mark_unlocated(report: Report, section: int, printed: list[tuple[str, str]]) -> None:
+    """Cells the form prints but no grid cell could be matched to: null, and said so (rule C-1)."""
+    for row, column in printed:
+        if (section, row, column) not in report.cells:
+            report.set_cell(Cell(section, row, column, None, "", None, frozenset({"unlocated"})))
+
+
+# A cell that is part of a value: digits, separators, signs, units and not-applicable markers.
+_LABEL_CHAR = re.compile(r"[^\d０-９%+\-−—–/／件个条项次万元无]")
+
+
+def _rejoin_split_rows(rows: list[_Row], transposed: bool) -> list[_Row]:
+    """Rows broken by a page break made whole again, cell by cell.
+
+    Office exports let a tall row run over the page: its label and the first lines of each cell
+    stay on one page, the other lines open the next table, after any repeated header rows. The
+    tail's cells, right-aligned, continue the previous chunk's last row with values.
+    """
+    joined: list[_Row] = []
+    last_values: int | None = None  # index into `joined` of the last row with values
+    for row in rows:
+        if last_values is not None:
+            head = joined[last_values]
+            opens_chunk = (row.grid != head.grid
+                           and all(r.grid == row.grid and not r.value_indices() for r in joined[last_values + 1:]))
+            if opens_chunk and _is_row_tail(head, row, transposed):
+                joined[last_values] = _Row(_join_rows(head, row), head.grid)
+                continue
+        joined.append(row)
+        if row.value_indices():
+            last_values = len(joined) - 1
+    return joined
+
+
+def _is_row_tail(head: _Row, tail: _Row, transposed: bool) -> bool:
+    """Whether `tail` is the rest of `head`.
+
+    Either its numbers wrapped (`22` … `5`): the tail has values and no label at all. A garbled
+    form can lose a data row's label too, so outside a transposed table (whose narrow columns wrap
+    every number, and whose rows are never unlabelled) the tail must also show it is a remainder:
+    a fragment that is no value on its own (`件`, `1,`), or values in only some of the head's
+    value columns (only the longest numbers overflow). Or its label wrapped: only the joined
+    label names a row (`二、|年结|信息` + `上|转政府名|公开申请数量`).
+    """
+    if tail.value_indices() and not _has_label_text(tail):
+        shift = len(head.cells) - len(tail.cells)
+        overflow = {j + shift for j in tail.value_indices()}
+        return transposed or any(p.kind == "text" for p in tail.parsed) or overflow < set(head.value_indices())
+    if transposed:
+        return False
+    whole = _Row(_join_rows(head, tail))
+    return _naming_level(whole) > max(_naming_level(head), _naming_level(tail))
+
+
+def _naming_level(row: _Row) -> int:
+    """2 when the row's label names a data row, 1 when only a group (（六）其他处理 as one row), else 0."""
+    label = _row_label(row)
+    if _row_candidates(label):
+        return 2
+    return int(any(squeeze(g) in label for group in SECTION3_GROUP_LABELS.values() for g in group))
+
+
+def _row_label(row: _Row) -> str:
+    return squeeze("".join(c.text for c in row.cells[: _first_value(row)]))
+
+
+def _has_label_text(row: _Row) -> bool:
+    return any(_LABEL_CHAR.search(squeeze(c.text)) for c in row.cells)
+
+
+def _join_rows(head: _Row, tail: _Row) -> list[SourceCell]:
+    """A row's two parts as one: value cells right-aligned (chunks share their right edge), label
+    cells paired in order, since the next page may split a label column (`三、|（一）予以公` over
+    `本年度办理结果|开|`); with unequal label counts the tail's label ends the head's."""
+    head_values = _first_value(head)
+    tail_values = _first_value(tail)
+    shift = len(head.cells) - len(tail.cells)
+    cells = [SourceCell(cell.text + (tail.cells[j - shift].text if j - shift >= tail_values else ""), cell.provenance)
+             if j >= head_values else cell for j, cell in enumerate(head.cells)]
+    head_labels = [j for j in range(head_values) if head.cells[j].text.strip()]
+    tail_labels = [c.text for c in tail.cells[:tail_values] if c.text.strip()]
+    if not tail_labels:
+        return cells
+    if len(head_labels) != len(tail_labels):
+        head_labels, tail_labels = head_labels[-1:], ["".join(tail_labels)]
+    for j, text in zip(head_labels, tail_labels, strict=False):
+        cells[j] = SourceCell(cells[j].text + text, cells[j].provenance)
+    return cells
+
+
+def _first_value(row: _Row) -> int:
+    found = row.value_indices()
+    return found[0] if found else len(row.cells)
 
 
 def _section3_printed(report: Report, key: str) -> bool:
@@ -335,10 +469,15 @@ def _is_transposed3(rows: list[_Row]) -> bool:
 
 
 def _transpose(rows: list[_Row]) -> list[_Row]:
-    width = max(len(r.cells) for r in rows)
+    """Columns become rows. Grids are right-aligned first: a transposed table broken by a page keeps
+    its outcome columns on every page but may drop or merge label columns on the left."""
+    widths: dict[int, int] = {}
+    for row in rows:
+        widths[row.grid] = max(widths.get(row.grid, 0), len(row.cells))
+    width = max(widths.values())
     empty = SourceCell("", rows[0].cells[0].provenance)
-    columns = [[r.cells[j] if j < len(r.cells) else empty for r in rows] for j in range(width)]
-    return [_Row(col, rows[0].grid) for col in columns]
+    aligned = [[empty] * (width - widths[r.grid]) + r.cells + [empty] * (widths[r.grid] - len(r.cells)) for r in rows]
+    return [_Row([cells[j] for cells in aligned], rows[0].grid) for j in range(width)]
 
 
 @dataclass(frozen=True)
@@ -379,20 +518,35 @@ def _header_columns(rows: list[_Row]) -> _Columns | None:
     return _Columns(positions, subtotal)
 
 
-def _continued_columns(rows: list[_Row], width: int, previous_width: int, previous: _Columns) -> _Columns | None:
-    """The previous chunk's value columns, right-aligned to this chunk: page breaks drop label columns
+def _continued_columns(rows: list[_Row], previous_rows: list[_Row], previous: _Columns) -> _Columns | None:
+    """The previous chunk's value columns, moved to this chunk: page breaks drop label columns
     (the seed's continuations are 10 columns wide, its first chunk 12), never value columns.
-    Refused when a number sits among the moved columns but in none of them (numbers further left
-    are label cells read as `0`)."""
-    shift = width - previous_width
-    values = [j + shift for j in previous.values]
-    extra = frozenset(j + shift for j in previous.extra)
-    if values[0] < 0:
-        return None
-    numbers = {i for row in rows for i in row.numbers() if i >= values[0]}
-    if not numbers <= set(values) | extra:
-        return None
-    return _Columns(values, extra)
+
+    The chunks are right-aligned by their width, else by the right edge of their printed text (a
+    chunk of one big table also spans the next section's wider columns). A move is refused when a
+    number sits among the moved columns but in none of them, or two numbers sit left of them (one
+    can be a label cell read as `0`).
+    """
+    for shift in dict.fromkeys((_width(rows) - _width(previous_rows),
+                                _printed_width(rows) - _printed_width(previous_rows))):
+        values = [j + shift for j in previous.values]
+        extra = frozenset(j + shift for j in previous.extra)
+        if values[0] < 0:
+            continue
+        numbers = {i for row in rows for i in row.numbers() if i >= values[0]}
+        left_of_values = max(len([i for i in row.numbers() if i < values[0]]) for row in rows)
+        if numbers <= set(values) | extra and left_of_values <= 1:
+            return _Columns(values, extra)
+    return None
+
+
+def _width(rows: list[_Row]) -> int:
+    return max(len(r.cells) for r in rows)
+
+
+def _printed_width(rows: list[_Row]) -> int:
+    """One past the right-most cell with text in any of the rows."""
+    return max((j + 1 for r in rows for j, c in enumerate(r.cells) if c.text.strip()), default=0)
 
 
 def _numeric_columns(rows: list[_Row]) -> _Columns | None:
@@ -409,6 +563,35 @@ def _column_label_matches(text: str, column: ColumnSpec) -> bool:
     return _anchor_hits(text, column.anchors)
 
 
+def _chunks(rows: list[_Row]) -> list[list[_Row]]:
+    """Rows by grid. A grid of header rows only (the header broken by a page: `社会公益` … `组织`)
+    heads the next grid, right-aligned to it, so its labels are read whole."""
+    by_grid: dict[int, list[_Row]] = {}
+    for row in rows:
+        by_grid.setdefault(row.grid, []).append(row)
+    chunks: list[list[_Row]] = []
+    carried: list[_Row] = []
+    for grid_rows in by_grid.values():
+        if carried:
+            width = _width(grid_rows)
+            grid_rows = [_Row(_right_aligned(r.cells, width), grid_rows[0].grid) for r in carried] + grid_rows
+            carried = []
+        if not any(r.value_indices() or _section3_label_only_row(r) for r in grid_rows):
+            carried = grid_rows
+            continue
+        chunks.append(grid_rows)
+    if carried:
+        chunks.append(carried)
+    return chunks
+
+
+def _right_aligned(cells: list[SourceCell], width: int) -> list[SourceCell]:
+    """`cells` padded (or cut) on the left to `width`: chunks of one table share their right edge."""
+    if len(cells) >= width:
+        return cells[len(cells) - width:]
+    return [SourceCell("", cells[0].provenance)] * (width - len(cells)) + cells
+
+
 def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
     """Rows with values (or a row label and blanks), each with its 7 cells aligned.
 
@@ -417,18 +600,14 @@ def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
     label columns) where its numbers agree, else where its numbers are.
     """
     placed: list[_Placed] = []
-    by_grid: dict[int, list[_Row]] = {}
-    for row in rows:
-        by_grid.setdefault(row.grid, []).append(row)
-    previous: tuple[int, _Columns] | None = None
-    for grid_rows in by_grid.values():
-        width = max(len(r.cells) for r in grid_rows)
+    previous: tuple[list[_Row], _Columns] | None = None
+    for grid_rows in _chunks(rows):
         columns = _header_columns(grid_rows)
         if columns is None and previous is not None:
-            columns = _continued_columns(grid_rows, width, *previous)
+            columns = _continued_columns(grid_rows, *previous)
         columns = columns or _numeric_columns(grid_rows)
         if columns is not None:
-            previous = (width, columns)
+            previous = (grid_rows, columns)
         first_in_grid = True
         for row in grid_rows:
             if not row.value_indices() and not _section3_label_only_row(row):
@@ -564,6 +743,12 @@ def _group_subtotal(label: str, hits: list[int]) -> str | None:
 def _map_section4(rows: list[_Row], report: Report) -> None:
     if not rows:
         return
+    _read_section4(rows, report)
+    if any(key[0] == 4 for key in report.cells):
+        _mark_unlocated(report, 4, [(g.key, c.key) for g in SECTION4_GROUPS for c in SECTION4_COLUMNS])
+
+
+def _read_section4(rows: list[_Row], report: Report) -> None:
     keys = [(g.key, c.key) for g in SECTION4_GROUPS for c in SECTION4_COLUMNS]
     data = max(rows, key=lambda r: len(r.value_indices()))
     if not data.value_indices() and rows[0].text and not rows[-1].text:
@@ -593,21 +778,30 @@ def _map_section4_by_group_rows(rows: list[_Row], report: Report) -> bool:
     """The transposed layout: one row per group (复议 / 直接起诉 / 复议后起诉) of 5 values.
 
     Values sit under the 5 column labels when a header row names them (so blank cells keep their
-    place); without one, a group row needs its 5 values.
+    place; a table broken by a page keeps its right edge, not its label columns); without one, a
+    group row needs its 5 values.
     """
     order = sorted(SECTION4_GROUPS, key=lambda g: g.key != "litigation_after_review")
     order = sorted(order, key=lambda g: g.key == "admin_review")
     header = _section4_header_columns(rows)
+    read: set[str] = set()
     mapped = False
     for row in rows:
         found = row.value_indices()
-        positions = header if header is not None and header[-1] < len(row.cells) else found[-5:]
+        positions = found[-5:]
+        if header is not None:
+            header_row, header_positions = header
+            shift = len(row.cells) - len(header_row.cells) if row.grid != header_row.grid else 0
+            moved = [j + shift for j in header_positions]
+            if moved[0] > 0 and moved[-1] < len(row.cells):
+                positions = moved
         if len(positions) < 5 or (header is None and not found):
             continue
         label = squeeze("".join(c.text for c in row.cells[: positions[0]]))
         group = next((g for g in order if _anchor_hits(label, g.anchors)), None)
-        if group is None:
-            continue
+        if group is None or (group.key in read and not row.value_indices()):
+            continue  # a label tail broken off by a page (`直接起诉`) holds no values of its own
+        read.add(group.key)
         for column, index in zip(SECTION4_COLUMN_KEYS, positions, strict=True):
             printed = row.parsed[index].kind != "text"
             _place(report, 4, group.key, column, *((row.cells[index], row.parsed[index]) if printed else (None, None)))
@@ -615,8 +809,8 @@ def _map_section4_by_group_rows(rows: list[_Row], report: Report) -> bool:
     return mapped
 
 
-def _section4_header_columns(rows: list[_Row]) -> list[int] | None:
-    """Positions of 结果维持 … 总计 in a header row that names each exactly once (the transposed form)."""
+def _section4_header_columns(rows: list[_Row]) -> tuple[_Row, list[int]] | None:
+    """A header row naming 结果维持 … 总计 each exactly once (the transposed form), and their positions."""
     for row in rows:
         if row.value_indices():
             continue
@@ -629,7 +823,7 @@ def _section4_header_columns(rows: list[_Row]) -> list[int] | None:
             positions.append(found[0])
         else:
             if positions == sorted(set(positions)):
-                return positions
+                return row, positions
     return None
 
 

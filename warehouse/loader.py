@@ -32,7 +32,7 @@ __all__ = ["CHECK_RESULT_COLUMNS", "FETCH_COLUMNS", "DocumentVersion", "LoadSumm
 LOADABLE = ("ok", "invalid")
 CHECK_RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
 FETCH_COLUMNS = ("url", "final_url", "status", "bytes", "sha256", "content_type", "etag", "last_modified",
-                 "not_modified", "elapsed_ms", "source_name", "fetched_at", "error")
+                 "not_modified", "elapsed_ms", "source_name", "kind", "fetched_at", "error")
 
 
 @dataclass

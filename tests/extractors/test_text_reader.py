@@ -52,3 +52,14 @@ def test_a_row_the_document_lost_is_null_and_makes_the_report_invalid(seed_text:
     located = next(c for c in report.checks if c.rule == "C-1")
     assert (located.status, report.status) == ("fail", "invalid")
     assert "denied_enforcement_file" in located.detail
+
+
+def test_a_table_printed_all_not_applicable_is_a_report_not_unsupported(seed_text: str) -> None:
+    lines = []
+    for line in seed_text.splitlines():
+        cells = line.split("|")
+        lines.append("|".join("无" if c.strip() == "0" else c for c in cells) if line.startswith("|") else line)
+    report = extract_bytes("\n".join(lines).encode(), "seed-all-wu.md")
+    assert report.status in ("ok", "invalid"), report.errors
+    cell = report.cells[(3, "new_requests", "total")]
+    assert cell.value is None and "na_marker" in cell.flags

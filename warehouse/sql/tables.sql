@@ -181,6 +181,7 @@ CREATE TABLE IF NOT EXISTS fetches (
     not_modified BOOLEAN,
     elapsed_ms DOUBLE,
     source_name VARCHAR,
+    kind VARCHAR,
     fetched_at TIMESTAMPTZ NOT NULL,
     error VARCHAR
 );
@@ -196,6 +197,7 @@ COMMENT ON COLUMN fetches.last_modified IS 'Last-Modified of the response (for c
 COMMENT ON COLUMN fetches.not_modified IS 'True when the server answered 304 Not Modified.';
 COMMENT ON COLUMN fetches.elapsed_ms IS 'Request duration in milliseconds.';
 COMMENT ON COLUMN fetches.source_name IS 'Name of the configured source (sources file) the request belongs to.';
+COMMENT ON COLUMN fetches.kind IS 'What was requested: robots, listing (a list page), article or attachment.';
 COMMENT ON COLUMN fetches.fetched_at IS 'When the request was made.';
 COMMENT ON COLUMN fetches.error IS 'Why the request failed (timeout, refused, too large, robots.txt, ...), NULL on success.';
 
