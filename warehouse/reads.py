@@ -38,3 +38,21 @@ def known_sha256(warehouse: Path | str) -> set[str]:
         return set()
     with open_readonly(warehouse) as con:
         return {sha for (sha,) in con.execute("SELECT sha256 FROM documents").fetchall()}
+
+
+COMPARISON_COLUMNS = ("agency", "level", "year", "status", "new_requests", "granted", "grant_rate_pct",
+                      "denied_total", "admin_review_total", "litigation_total")
+
+
+def agency_comparison(warehouse: Path | str, limit: int = 10) -> list[tuple[object, ...]]:
+    """The question users ask first: requests received, granted and refused per agency-year,
+    invalid reports included but marked (from the `agency_year_all` mart), busiest first."""
+    if not Path(warehouse).exists():
+        return []
+    with open_readonly(warehouse) as con:
+        return con.execute(f"""
+            SELECT agency, level, year, status, new_requests::BIGINT, granted::BIGINT,
+                   round(100 * grant_rate, 1), denied_total::BIGINT, admin_review_total::BIGINT,
+                   litigation_total::BIGINT
+            FROM agency_year_all ORDER BY new_requests DESC NULLS LAST, agency, year LIMIT {int(limit)}
+        """).fetchall()

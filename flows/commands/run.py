@@ -7,18 +7,6 @@ from pathlib import Path
 
 from flows.settings import default_warehouse, prefect_environment
 
-# One cross-agency comparison over the contract relations, printed after each run.
-COMPARISON_SQL = """
-SELECT r.agency, r.year, r.status,
-       max(CASE WHEN c.row_key = 'new_requests' THEN c.value END)::BIGINT AS new_requests,
-       max(CASE WHEN c.row_key = 'granted' THEN c.value END)::BIGINT AS granted,
-       round(100.0 * max(CASE WHEN c.row_key = 'granted' THEN c.value END)
-             / nullif(max(CASE WHEN c.row_key = 'outcome_total' THEN c.value END), 0), 1) AS grant_rate_pct
-FROM reports r JOIN cells c USING (report_id)
-WHERE c.section = 3 AND c.col_key = 'total'
-GROUP BY ALL ORDER BY new_requests DESC NULLS LAST, r.agency LIMIT 10
-"""
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -92,11 +80,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_comparison(warehouse: Path) -> None:
-    """Requests received and granted per agency-year: the question users ask first."""
-    from warehouse.connection import open_readonly
+    """Requests received, granted and refused per agency-year: the comparison users ask for first."""
+    from warehouse.reads import COMPARISON_COLUMNS, agency_comparison
 
-    with open_readonly(warehouse) as con:
-        rows = con.execute(COMPARISON_SQL).fetchall()
-    print("\nagency | year | status | new requests | granted | grant rate %")
-    for row in rows:
+    print("\n" + " | ".join(COMPARISON_COLUMNS))
+    for row in agency_comparison(warehouse):
         print(" | ".join("—" if v is None else str(v) for v in row))

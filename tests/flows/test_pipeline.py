@@ -141,3 +141,12 @@ def test_bad_inputs_are_usage_errors_before_any_run(argv: list[str], message: st
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", *argv]) == 2
     assert message in capsys.readouterr().out
+
+
+def test_the_printed_comparison_ranks_agencies_and_marks_invalid_reports(folder: Folder, first_exit: int) -> None:
+    from warehouse.reads import COMPARISON_COLUMNS, agency_comparison
+
+    rows = [dict(zip(COMPARISON_COLUMNS, row, strict=True)) for row in agency_comparison(folder.warehouse)]
+    assert [r["new_requests"] for r in rows] == sorted((r["new_requests"] for r in rows), reverse=True)
+    assert {r["status"] for r in rows} == {"ok", "invalid"}
+    assert all(0 <= r["grant_rate_pct"] <= 100 for r in rows)
