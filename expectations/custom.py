@@ -18,6 +18,8 @@ from great_expectations.expectations.expectation import BatchExpectation
 from great_expectations.expectations.metadata_types import FailureSeverity
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
+from great_expectations.render import LegacyRendererType, RenderedStringTemplateContent
+from great_expectations.render.renderer.renderer import renderer
 from great_expectations.render.renderer_configuration import RendererConfiguration, RendererValueType
 
 from expectations.rules import FAIL, UNCERTAIN, rule_from_dict
@@ -87,6 +89,21 @@ class ExpectReportRuleToHold(BatchExpectation):
         statement = renderer_configuration.kwargs.get("definition", {}).get("statement", "")
         renderer_configuration.template_str = f"$rule: {statement}"
         return renderer_configuration
+
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(
+        cls, configuration: Any = None, result: Any = None, runtime_configuration: dict | None = None
+    ) -> list[RenderedStringTemplateContent]:
+        """Data Docs show the rule as analysts read it (`T3-1 (error): new_requests + …`), not
+        the stored definition."""
+        kwargs = configuration.kwargs if configuration is not None else {}
+        definition = kwargs.get("definition", {})
+        params = {"rule": kwargs.get("rule", ""), "severity": definition.get("severity", ""),
+                  "statement": definition.get("statement", "")}
+        styling = (runtime_configuration or {}).get("styling", {})
+        template = {"template": "$rule ($severity): $statement", "params": params, "styling": styling}
+        return [RenderedStringTemplateContent(content_block_type="string_template", string_template=template)]
 
     def _validate(
         self, metrics: dict, runtime_configuration: dict | None = None, execution_engine: Any = None

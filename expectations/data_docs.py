@@ -105,7 +105,9 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-si
 .btn { display: inline-block; padding: .3rem .7rem; border: 1px solid #6c757d; border-radius: .25rem; }
 .mb-0 { margin-bottom: 0; } .mb-2 { margin-bottom: .5rem; } .mt-2 { margin-top: .5rem; } .p-2 { padding: .5rem; }
 .w-100 { width: 100%; } .img-fluid { max-width: 100%; height: auto; }
-.fas, .far, .fab, .fa { display: none; } /* icon font lives on a CDN */
+.fas, .far, .fab, .fa { font-style: normal; } /* the icon font lives on a CDN: plain glyphs instead */
+.fa-check-circle::before { content: "✔"; } .fa-times::before { content: "✘"; }
+.fa-exclamation-triangle::before { content: "⚠"; } .fa-question-circle::before { content: "?"; }
 """
 
 

@@ -94,6 +94,9 @@ def test_data_docs_build_and_work_offline(batch, tmp_path: Path) -> None:
     assert any("validations" in str(p) for p in pages)
     suite_page = next(p for p in pages if p.parent.name == "expectations")
     assert "T3-1" in suite_page.read_text(encoding="utf-8")
+    validation_page = next(p for p in pages if "validations" in str(p)).read_text(encoding="utf-8")
+    assert "new_requests + carried_over = outcome_total + carried_forward" in validation_page
+    assert "'equations'" not in validation_page  # the rule is shown as a statement, not its stored definition
     html = index.read_text(encoding="utf-8")
     assert 'href="static/xxgk/offline.css"' in html and 'src="static/xxgk/offline.js"' in html
     assert (tmp_path / "docs" / "static" / "xxgk" / "offline.js").read_text(encoding="utf-8").count("bootstrapTable")
