@@ -111,8 +111,8 @@ SECTION3_LEGAL_PERSON_SUBTOTAL = "legal_person_subtotal"
 
 _D, _U, _P, _O = "denied", "unavailable", "not_processed", "other"
 SECTION3_ROWS: tuple[RowSpec, ...] = (
-    RowSpec("new_requests", "一、本年新收政府信息公开申请数量", ("本年新收",)),
-    RowSpec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",)),
+    RowSpec("new_requests", "一、本年新收政府信息公开申请数量", ("本年新收", "本年度新收")),
+    RowSpec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转", "上年度结转")),
     RowSpec("granted", "（一）予以公开", ("予以公开",)),
     RowSpec("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开", "区分处理")),
     RowSpec("denied_state_secret", "1.属于国家秘密", ("国家秘密",), group=_D),
@@ -144,7 +144,7 @@ SECTION3_ROWS: tuple[RowSpec, ...] = (
         group=_O,
     ),
     RowSpec("other_misc", "3.其他", ("3.其他",), group=_O),
-    RowSpec("outcome_total", "（七）总计", ("（七）总计", "(七)总计", "七总计")),
+    RowSpec("outcome_total", "（七）总计", ("（七）总计", "(七)总计", "七总计", "（七）合计")),
     RowSpec("carried_forward", "四、结转下年度继续办理", ("结转下年度", "结转下一年度", "下年度继续")),
 )
 SECTION3_ROW_KEYS = tuple(r.key for r in SECTION3_ROWS)
@@ -166,13 +166,14 @@ SECTION3_GROUP_LABELS: dict[str, tuple[str, ...]] = {
     _D: ("不予公开",),
     _U: ("无法提供",),
     _P: ("不予处理",),
-    _O: ("其他处理",),
+    _O: ("其他处理", "其它处理"),
 }
 OUTCOME_ROW_KEYS = SECTION3_ROW_KEYS[2:23]
 
 # ---------------------------------------------------------------- section 四
 SECTION4_GROUPS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("admin_review", "行政复议", ("行政复议",)),
+    # A bare 复议 (terse transposed tables) is tried after the two 行政诉讼 groups, whose labels contain it.
+    ColumnSpec("admin_review", "行政复议", ("行政复议", "复议")),
     ColumnSpec("litigation_direct", "行政诉讼 › 未经复议直接起诉", ("未经复议", "直接起诉")),
     ColumnSpec("litigation_after_review", "行政诉讼 › 复议后起诉", ("复议后起诉",)),
 )
@@ -193,7 +194,7 @@ SECTION_HEADINGS: dict[int, tuple[str, ...]] = {
     3: ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请"),
     4: ("行政复议、行政诉讼情况", "行政复议、提起行政诉讼情况", "行政复议行政诉讼情况"),
     5: ("存在的主要问题", "存在问题及改进"),
-    6: ("其他需要报告的事项",),
+    6: ("其他需要报告的事项", "其它需要报告的事项"),
 }
 
 
