@@ -25,6 +25,7 @@ from tests.fixtures.render_docx import DocxLayout, render_docx
 from tests.fixtures.render_html import HtmlLayout, render_flattened_text, render_html
 from tests.fixtures.report_form import FormOptions, expected_answer
 from tests.fixtures.values import make_answer
+from tests.fixtures.wording import WORDINGS
 
 
 def random_options(rng: random.Random, template: str) -> dict[str, Any]:
@@ -57,6 +58,8 @@ def random_options(rng: random.Random, template: str) -> dict[str, Any]:
     if rng.random() < .15 and not kw.get("blank_zeros"):
         kw["zero_marker"] = rng.choice(["—", "/", "无"])
     kw["split_section2"] = rng.random() < .3
+    # a few habits of the typist; FormOptions refuses two of one family (the draw is then skipped)
+    kw["wording"] = frozenset(rng.sample(sorted(WORDINGS), rng.choice([0, 0, 1, 2, 3])))
     return kw
 
 
