@@ -8,6 +8,7 @@ right-most numeric cells.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -128,10 +129,12 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
 
     A new table starts in the section its first rows announce, so a table whose header row
     carries no marker (transposed 四: `结果维持 | 结果纠正 …` above `行政复议 | …`) is not
-    glued to the previous section when the report prints no heading between them.
+    glued to the previous section when the report prints no heading between them. A grid of
+    header text only waits for the next grid and goes where that one goes.
     """
     sections: dict[int, list[_Row]] = {}
     current = 0
+    held: list[_Row] = []
     for grid_index, block in enumerate(doc.blocks):
         if isinstance(block, TextBlock):
             for line in block.text.splitlines():
@@ -139,8 +142,13 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
                 if found is not None:
                     current = found
             continue
-        rows = [_Row(cells, grid_index) for cells in block.rows]
-        current = max([current, *(_row_section(r, current) for r in _table_header_rows(rows))])
+        grid_rows = [_Row(cells, grid_index) for cells in block.rows]
+        rows = held + grid_rows
+        if _is_header_fragment(rows) and _next_is_grid(doc, grid_index):
+            held = rows
+            continue
+        current = max([current, *(_row_section(r, current) for r in held + _table_header_rows(grid_rows))])
+        held = []
         for row in rows:
             current = max(current, _row_section(row, current))
             # Section 四's data row is kept even when blank: blank = 0 reports leave all 15 cells empty.
@@ -152,10 +160,26 @@ def split_sections(doc: Document) -> dict[int, list[_Row]]:
 _TABLE_LOOKAHEAD_ROWS = 3  # a table's header rows, where its section shows
 
 
+def _next_is_grid(doc: Document, index: int) -> bool:
+    return index + 1 < len(doc.blocks) and not isinstance(doc.blocks[index + 1], TextBlock)
+
+
+def _is_header_fragment(rows: list[_Row]) -> bool:
+    """A grid of header text only (no value, no row label): the top of a table whose body opens
+    the next page (`结果 | 结果 | 其他` over `维持 | 纠正 | 结果`). It belongs to the section the
+    next grid announces, not to the section before it. A header names several columns; a lone
+    cell is the tail of the previous page's last label (`总` … `计`), which stays with it."""
+    several_labels = any(len([c for c in r.cells if c.text.strip()]) > 1 for r in rows)
+    return several_labels and all(
+        not r.value_indices() and not _section3_label_only_row(r) and _row_section(r, 3) != 4 for r in rows)
+
+
 def _table_header_rows(rows: list[_Row]) -> list[_Row]:
-    """The first rows of a table, up to a section heading printed inside it: rows above such a
-    heading continue the previous page's section (one big table broken by a page)."""
-    head = rows[:_TABLE_LOOKAHEAD_ROWS]
+    """The first rows of a table, up to its first row with values and up to a section heading
+    printed inside it: rows above such a heading, or below a row of values, may continue the
+    previous page's section (one big table broken by a page: `小计 | 1268 …` above `行政复议`)."""
+    first_values = next((i for i, row in enumerate(rows) if row.value_indices()), len(rows))
+    head = rows[:min(_TABLE_LOOKAHEAD_ROWS, first_values + 1)]
     inside = next((i for i, row in enumerate(head) if i > 0 and _printed_heading(row) is not None), len(head))
     return head[:inside]
 
@@ -366,11 +390,16 @@ def _rejoin_split_rows(rows: list[_Row], transposed: bool) -> list[_Row]:
 
     Office exports let a tall row run over the page: its label and the first lines of each cell
     stay on one page, the other lines open the next table, after any repeated header rows. The
-    tail's cells, right-aligned, continue the previous chunk's last row with values.
+    tail's cells, right-aligned, continue the previous chunk's last row with values. A row with
+    no values (blank = 0) can only be continued by the very first row of the next table.
     """
     joined: list[_Row] = []
     last_values: int | None = None  # index into `joined` of the last row with values
     for row in rows:
+        previous = joined[-1] if joined else None
+        if previous is not None and _is_blank_row_tail(previous, row, transposed):
+            joined[-1] = _Row(_join_rows(previous, row), previous.grid)
+            continue
         if last_values is not None:
             head = joined[last_values]
             opens_chunk = (row.grid != head.grid
@@ -391,17 +420,35 @@ def _is_row_tail(head: _Row, tail: _Row, transposed: bool) -> bool:
     form can lose a data row's label too, so outside a transposed table (whose narrow columns wrap
     every number, and whose rows are never unlabelled) the tail must also show it is a remainder:
     a fragment that is no value on its own (`件`, `1,`), or values in only some of the head's
-    value columns (only the longest numbers overflow). Or its label wrapped: only the joined
-    label names a row (`二、|年结|信息` + `上|转政府名|公开申请数量`).
+    value columns (only the longest numbers overflow). Or its label wrapped (`_label_completes`).
     """
     if tail.value_indices() and not _has_label_text(tail):
         shift = len(head.cells) - len(tail.cells)
         overflow = {j + shift for j in tail.value_indices()}
         return transposed or any(p.kind == "text" for p in tail.parsed) or overflow < set(head.value_indices())
-    if transposed:
-        return False
+    return _label_completes(head, tail, transposed)
+
+
+def _is_blank_row_tail(head: _Row, tail: _Row, transposed: bool) -> bool:
+    """A blank row's label broken by a page break (`4.保护第` … `三方合法权益`, `法律` … `服务机构`)."""
+    return (head.grid != tail.grid and not head.value_indices() and not tail.value_indices()
+            and _has_label_text(head) and _label_completes(head, tail, transposed))
+
+
+def _label_completes(head: _Row, tail: _Row, transposed: bool) -> bool:
+    """Only the joined label names a row (`二、|年结|信息` + `上|转政府名|公开申请数量`; in a
+    transposed table a column, `总` + `计`), or the head's label is a bare item number and the
+    tail, not opening one of its own, completes it (`2.` + `没有现成…`)."""
     whole = _Row(_join_rows(head, tail))
-    return _naming_level(whole) > max(_naming_level(head), _naming_level(tail))
+    if transposed:
+        return _names_applicant_column(_row_label(whole)) and not _names_applicant_column(_row_label(head))
+    level = _naming_level(whole)
+    return level > _naming_level(head) and (level > _naming_level(tail) or not _opens_numbered_label(tail))
+
+
+def _names_applicant_column(label: str) -> bool:
+    """Whether a transposed row's label names one of the 7 columns (or the 小计 column)."""
+    return label.endswith("小计") or any(_column_label_matches(label, column) for column in SECTION3_COLUMNS)
 
 
 def _naming_level(row: _Row) -> int:
@@ -424,8 +471,8 @@ def _join_rows(head: _Row, tail: _Row) -> list[SourceCell]:
     """A row's two parts as one: value cells right-aligned (chunks share their right edge), label
     cells paired in order, since the next page may split a label column (`三、|（一）予以公` over
     `本年度办理结果|开|`); with unequal label counts the tail's label ends the head's."""
-    head_values = _first_value(head)
-    tail_values = _first_value(tail)
+    head_values = _first_value_like(head)
+    tail_values = _first_value_like(tail)
     shift = len(head.cells) - len(tail.cells)
     cells = [SourceCell(cell.text + (tail.cells[j - shift].text if j - shift >= tail_values else ""), cell.provenance)
              if j >= head_values else cell for j, cell in enumerate(head.cells)]
@@ -443,6 +490,17 @@ def _join_rows(head: _Row, tail: _Row) -> list[SourceCell]:
 def _first_value(row: _Row) -> int:
     found = row.value_indices()
     return found[0] if found else len(row.cells)
+
+
+_CUT_NUMBER = re.compile(r"^\d{1,3}(,\d{3})*,$")  # `2,` when `916` wrapped to the next page
+
+
+def _first_value_like(row: _Row) -> int:
+    """The first value cell, counting a number cut after its thousands separator."""
+    def value_like(index: int) -> bool:
+        cut = _CUT_NUMBER.match(normalise_text(row.cells[index].text).replace(" ", ""))
+        return row.parsed[index].kind in ("number", "na") or cut is not None
+    return next((i for i in range(len(row.cells)) if value_like(i)), len(row.cells))
 
 
 def _section3_printed(report: Report, key: str) -> bool:
@@ -522,22 +580,40 @@ def _continued_columns(rows: list[_Row], previous_rows: list[_Row], previous: _C
     """The previous chunk's value columns, moved to this chunk: page breaks drop label columns
     (the seed's continuations are 10 columns wide, its first chunk 12), never value columns.
 
-    The chunks are right-aligned by their width, else by the right edge of their printed text (a
-    chunk of one big table also spans the next section's wider columns). A move is refused when a
-    number sits among the moved columns but in none of them, or two numbers sit left of them (one
-    can be a label cell read as `0`).
+    On PDF pages a column keeps its left edge from page to page; otherwise the chunks are
+    right-aligned by their width, else by the right edge of their printed text (a chunk of one big
+    table also spans the next section's wider columns). A move is refused when a number sits among
+    the moved columns but in none of them, or two numbers sit left of them (one can be a label
+    cell read as `0`).
     """
+    for moved in _moved_columns(rows, previous_rows, previous):
+        numbers = {i for row in rows for i in row.numbers() if i >= moved.values[0]}
+        left_of_values = max(len([i for i in row.numbers() if i < moved.values[0]]) for row in rows)
+        if numbers <= set(moved.values) | moved.extra and left_of_values <= 1:
+            return moved
+    return None
+
+
+def _moved_columns(rows: list[_Row], previous_rows: list[_Row], previous: _Columns) -> list[_Columns]:
+    """Where the previous chunk's columns may sit in this one, the most trustworthy first."""
+    candidates = []
+    by_edge = _columns_by_edge(rows, previous_rows, [*previous.values, *previous.extra])
+    if by_edge is not None:
+        count = len(previous.values)
+        candidates.append(_Columns(by_edge[:count], frozenset(by_edge[count:])))
     for shift in dict.fromkeys((_width(rows) - _width(previous_rows),
                                 _printed_width(rows) - _printed_width(previous_rows))):
-        values = [j + shift for j in previous.values]
-        extra = frozenset(j + shift for j in previous.extra)
-        if values[0] < 0:
-            continue
-        numbers = {i for row in rows for i in row.numbers() if i >= values[0]}
-        left_of_values = max(len([i for i in row.numbers() if i < values[0]]) for row in rows)
-        if numbers <= set(values) | extra and left_of_values <= 1:
-            return _Columns(values, extra)
-    return None
+        if previous.values[0] + shift >= 0:
+            candidates.append(_Columns([j + shift for j in previous.values],
+                                       frozenset(j + shift for j in previous.extra)))
+    return candidates
+
+
+def _columns_by_edge(rows: list[_Row], previous_rows: list[_Row], columns: list[int]) -> list[int] | None:
+    """The previous chunk's `columns` in this chunk by their left edge on the page, if all are found."""
+    edges, previous_edges = _column_edges(rows), _column_edges(previous_rows)
+    found = [_column_at(edges, previous_edges[j]) for j in columns]
+    return None if None in found else [j for j in found if j is not None]
 
 
 def _width(rows: list[_Row]) -> int:
@@ -573,8 +649,7 @@ def _chunks(rows: list[_Row]) -> list[list[_Row]]:
     carried: list[_Row] = []
     for grid_rows in by_grid.values():
         if carried:
-            width = _width(grid_rows)
-            grid_rows = [_Row(_right_aligned(r.cells, width), grid_rows[0].grid) for r in carried] + grid_rows
+            grid_rows = [_Row(_aligned(r.cells, grid_rows), grid_rows[0].grid) for r in carried] + grid_rows
             carried = []
         if not any(r.value_indices() or _section3_label_only_row(r) for r in grid_rows):
             carried = grid_rows
@@ -583,6 +658,52 @@ def _chunks(rows: list[_Row]) -> list[list[_Row]]:
     if carried:
         chunks.append(carried)
     return chunks
+
+
+_SAME_X = 2.0  # PDF points: column edges of one table agree across its pages to well under this
+
+
+def _aligned(cells: list[SourceCell], rows: list[_Row]) -> list[SourceCell]:
+    """`cells` (a row of another chunk of the same table) laid out in `rows`' columns.
+
+    On a PDF page a cell sits in the column whose left edge it shares; this also places a merged
+    header cell (`法人或其他组织` spanning five columns) over its first column. Without page
+    positions the chunks are right-aligned.
+    """
+    width = _width(rows)
+    edges = _column_edges(rows)
+    placed = [SourceCell("", cells[0].provenance)] * width if cells else []
+    for cell in cells:
+        column = _column_at(edges, _left_edge(cell))
+        if column is None:
+            if cell.text.strip():
+                return _right_aligned(cells, width)
+            continue
+        if cell.text.strip():
+            if placed[column].text.strip():
+                return _right_aligned(cells, width)
+            placed[column] = cell
+    return placed
+
+
+def _column_edges(rows: list[_Row]) -> list[float | None]:
+    """Each grid column's left edge on the page (the most common one: merged cells blur a few)."""
+    width = _width(rows)
+    edges: list[float | None] = []
+    for j in range(width):
+        found = [edge for r in rows if j < len(r.cells) and (edge := _left_edge(r.cells[j])) is not None]
+        edges.append(max(set(found), key=found.count) if found else None)
+    return edges
+
+
+def _column_at(edges: list[float | None], x: float | None) -> int | None:
+    if x is None:
+        return None
+    return next((j for j, edge in enumerate(edges) if edge is not None and abs(edge - x) < _SAME_X), None)
+
+
+def _left_edge(cell: SourceCell) -> float | None:
+    return cell.provenance.bbox[0] if cell.provenance.bbox else None
 
 
 def _right_aligned(cells: list[SourceCell], width: int) -> list[SourceCell]:
@@ -626,9 +747,20 @@ def _section3_data_rows(rows: list[_Row]) -> list[_Placed]:
 def _continues_split_row(before: _Placed, row: _Row, label: str) -> bool:
     """A row broken by a page break: its values and label start stay on the first page, the rest
     of its label opens the next page with no values (office exports split tall rows this way)."""
-    if row.value_indices() or not any(v is not None for v in before.values):
+    if row.value_indices() or not any(v is not None for v in before.values) or _opens_numbered_label(row):
         return False
     return not _row_candidates(before.label) and bool(_row_candidates(before.label + label))
+
+
+_ITEM_NUMBER = re.compile(r"^(\d+\s*[.．、]|[（(][一二三四五六七八][）)]|[一二三四]\s*、)")
+
+
+def _opens_numbered_label(row: _Row) -> bool:
+    """A label cell that opens with its own item number (`1.`, `（四）`, `四、`) starts a row; a
+    label's broken-off tail never does (a blank row after a group's 小计 row is not its tail;
+    `他处理 | 1.申请人…` holds the end of `（六）其` but is a row of its own)."""
+    labels = row.cells[: _first_value(row)]
+    return any(_ITEM_NUMBER.match(normalise_text(c.text)) for c in labels)
 
 
 def _section3_label_only_row(row: _Row) -> bool:
@@ -743,9 +875,25 @@ def _group_subtotal(label: str, hits: list[int]) -> str | None:
 def _map_section4(rows: list[_Row], report: Report) -> None:
     if not rows:
         return
+    rows = _rejoin_wrapped_numbers(rows)
     _read_section4(rows, report)
-    if any(key[0] == 4 for key in report.cells):
+    # A table 四 that prints its group rows but could not be read is unlocated, never missing.
+    if any(key[0] == 4 for key in report.cells) or any(_names_section4_group(r) for r in rows):
         _mark_unlocated(report, 4, [(g.key, c.key) for g in SECTION4_GROUPS for c in SECTION4_COLUMNS])
+
+
+def _rejoin_wrapped_numbers(rows: list[_Row]) -> list[_Row]:
+    """A row of values broken by a page break (`１ | | １ | ５` over `９ | | ７ | |`: 19, 17, 5):
+    the next table opening with unlabelled values continues the row right above it."""
+    joined: list[_Row] = []
+    for row in rows:
+        previous = joined[-1] if joined else None
+        if previous is not None and row.grid != previous.grid and previous.value_indices() \
+                and row.value_indices() and not _has_label_text(row):
+            joined[-1] = _Row(_join_rows(previous, row), previous.grid)
+            continue
+        joined.append(row)
+    return joined
 
 
 def _read_section4(rows: list[_Row], report: Report) -> None:
@@ -810,21 +958,39 @@ def _map_section4_by_group_rows(rows: list[_Row], report: Report) -> bool:
 
 
 def _section4_header_columns(rows: list[_Row]) -> tuple[_Row, list[int]] | None:
-    """A header row naming 结果维持 … 总计 each exactly once (the transposed form), and their positions."""
-    for row in rows:
-        if row.value_indices():
-            continue
-        texts = [squeeze(c.text) for c in row.cells]
-        positions = []
-        for column in SECTION4_COLUMNS:
-            found = [j for j, text in enumerate(texts) if text and _anchor_hits(text, column.anchors)]
-            if len(found) != 1:
-                break
-            positions.append(found[0])
-        else:
-            if positions == sorted(set(positions)):
-                return row, positions
+    """A header naming 结果维持 … 总计 each exactly once (the transposed form), and their positions.
+
+    One row names them, or the header rows above the first group row do when stacked column by
+    column (right-aligned: `结果 | 结果 | 其他` ends one page, `维持 | 纠正 | 结果` opens the next).
+    """
+    candidates = [row for row in rows if not row.value_indices()]
+    above_groups = list(itertools.takewhile(lambda r: not r.value_indices() and not _names_section4_group(r), rows))
+    if len(above_groups) > 1:
+        width = _width(above_groups)
+        aligned = [_right_aligned(r.cells, width) for r in above_groups]
+        stacked = [SourceCell("".join(cells[j].text for cells in aligned), aligned[-1][j].provenance)
+                   for j in range(width)]
+        candidates.append(_Row(stacked, above_groups[-1].grid))
+    for row in candidates:
+        positions = _section4_label_positions(row)
+        if positions is not None:
+            return row, positions
     return None
+
+
+def _section4_label_positions(row: _Row) -> list[int] | None:
+    texts = [squeeze(c.text) for c in row.cells]
+    positions = []
+    for column in SECTION4_COLUMNS:
+        found = [j for j, text in enumerate(texts) if text and _anchor_hits(text, column.anchors)]
+        if len(found) != 1:
+            return None
+        positions.append(found[0])
+    return positions if positions == sorted(set(positions)) else None
+
+
+def _names_section4_group(row: _Row) -> bool:
+    return _printed_heading(row) is None and any(_anchor_hits(row.text, g.anchors) for g in SECTION4_GROUPS)
 
 
 # ---------------------------------------------------------------- blank = 0 (FORMAT.md §6.5)
