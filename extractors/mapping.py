@@ -219,6 +219,7 @@ def _place(report: Report, section: int, row_key: str, col_key: str, source: Sou
 def _map_section2(rows: list[_Row], report: Report) -> None:
     specs = section2_rows(report.template)
     header: list[str] = []
+    valueless: list[tuple[_Row, int, RowSpec, list[str]]] = []
     for row in _rejoin_label_tails(rows, lambda label: _match_section2_row(label, specs) is not None):
         if not row.value_indices() and _is_header(row, specs):
             header = [squeeze(c.text) for c in row.cells]
@@ -229,7 +230,15 @@ def _map_section2(rows: list[_Row], report: Report) -> None:
         spec = _match_section2_row(squeeze(row.cells[label_index].text), specs)
         if spec is None or any((2, spec.key, c.key) in report.cells for c in spec.columns):
             continue
+        if not row.value_indices():
+            # A caption naming its rows (`（一）行政法规、规章和规范性文件`) looks like a row label
+            # but holds no value: it may claim the row only if no row with values does.
+            valueless.append((row, label_index, spec, header))
+            continue
         _map_section2_values(row, label_index, spec, header, report)
+    for row, label_index, spec, row_header in valueless:
+        if not any((2, spec.key, c.key) in report.cells for c in spec.columns):
+            _map_section2_values(row, label_index, spec, row_header, report)
     if any(key[0] == 2 for key in report.cells):
         printed = [(spec.key, column.key) for spec in specs for column in spec.columns if column.anchors]
         _mark_unlocated(report, 2, printed)
@@ -632,10 +641,13 @@ def _numeric_columns(rows: list[_Row]) -> _Columns | None:
 
 
 def _column_label_matches(text: str, column: ColumnSpec) -> bool:
+    """A stacked header label names a column. 其他/总计 are short words found inside other labels,
+    so they must END the label (and 其他 not be the 法人或其他组织 group label or 其他处理)."""
+    ends = any(text.endswith(squeeze(a)) for a in column.anchors)
     if column.key == "other_org":
-        return text.endswith("其他") and "处理" not in text
+        return ends and "处理" not in text and not text.endswith(("法人或其他组织", "法人或者其他组织"))
     if column.key == "total":
-        return text.endswith("总计") and len(text) <= 6
+        return ends and len(text) <= 6
     return _anchor_hits(text, column.anchors)
 
 
@@ -769,9 +781,18 @@ def _section3_label_only_row(row: _Row) -> bool:
     Group headings count: a one-row （六）其他处理 or a （三）不予公开 小计 row can be all blank too.
     """
     label = row.text
+    if row.value_indices():
+        return False
     anchors = [a for spec in SECTION3_ROWS for a in spec.anchors]
     anchors += [a for group in SECTION3_GROUP_LABELS.values() for a in group]
-    return _anchor_hits(label, tuple(anchors)) and not row.value_indices()
+    if _anchor_hits(label, tuple(anchors)):
+        return True
+    # A bare 其他 is （六）3 typed without its number only left of seven value cells; in a header
+    # row it is the 其他 column.
+    if label in ("其他", "其它"):
+        first = next(i for i, cell in enumerate(row.cells) if squeeze(cell.text))
+        return len(row.cells) - first - 1 >= len(SECTION3_COLUMNS)
+    return False
 
 
 def _row_values(row: _Row, columns: _Columns | None) -> tuple[list[_Value], int]:
@@ -800,13 +821,13 @@ def _row_candidates(label: str) -> list[int]:
     """Indices into SECTION3_ROWS whose anchors the label carries (avoid-words respected)."""
     hits = []
     for index, spec in enumerate(SECTION3_ROWS):
-        if spec.key == "other_misc":
-            if label.endswith("3其他") or label == "其他":
+        if spec.key == "other_misc":  # "其他" alone is everywhere; only a row label that ends in it
+            if any(label.endswith(squeeze(a)) for a in spec.anchors) or label in ("其他", "其它"):
                 hits.append(index)
             continue
         if _anchor_hits(label, spec.anchors) and not any(a in label for a in spec.avoid):
             hits.append(index)
-    if not hits and label.endswith("总计"):
+    if not hits and label.endswith(("总计", "合计")):
         hits.append(23)
     return hits
 

@@ -102,8 +102,8 @@ SECTION3_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("research_institution", "科研机构", ("科研机构",)),
     ColumnSpec("public_interest_org", "社会公益组织", ("公益组织",)),
     ColumnSpec("legal_service_org", "法律服务机构", ("法律服务",)),
-    ColumnSpec("other_org", "其他", ("其他",)),
-    ColumnSpec("total", "总计", ("总计",)),
+    ColumnSpec("other_org", "其他", ("其他", "其它", "其他组织", "其它组织")),
+    ColumnSpec("total", "总计", ("总计", "合计")),
 )
 SECTION3_APPLICANT_COLUMNS = tuple(c.key for c in SECTION3_COLUMNS[:6])
 # The 法人或其他组织 subtotal column (cols 2–6) some local templates print (FORMAT.md §3.1; checked by T3-6).
@@ -143,7 +143,7 @@ SECTION3_ROWS: tuple[RowSpec, ...] = (
         ("收费通知", "缴纳费用"),
         group=_O,
     ),
-    RowSpec("other_misc", "3.其他", ("3.其他",), group=_O),
+    RowSpec("other_misc", "3.其他", ("3.其他", "3.其它"), group=_O),
     RowSpec("outcome_total", "（七）总计", ("（七）总计", "(七)总计", "七总计", "（七）合计")),
     RowSpec("carried_forward", "四、结转下年度继续办理", ("结转下年度", "结转下一年度", "下年度继续")),
 )

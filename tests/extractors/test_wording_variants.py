@@ -30,15 +30,8 @@ EVERYTHING = frozenset({"ascii_brackets", "item_parenthesised", "quotes_none", "
                         "section4_terse", "headings_alt", "applicant_header_alt", "caption_named",
                         "no_info_header", "normative_2019_wording"})
 
-_CAPTION_STEALS_ROW = pytest.mark.xfail(strict=True, reason=(
-    "mapper: a caption without 第二十条 (`（一）行政法规、规章和规范性文件`) is short enough to match a row "
-    "(规范性文件, 行政处罚, 事业性收费, 对外管理服务); its empty values then block the real row"))
-_COLUMN_HEADER_WORDS = pytest.mark.xfail(strict=True, reason=(
-    "mapper: _column_label_matches spells 其他/总计 itself, so a 其他组织/其它/合计 header finds no columns; "
-    "the numeric fallback then takes a printed subtotal column (wrong numbers) or finds too few columns (blanks)"))
-
 CASES: dict[str, Any] = {  # FormOptions, or a pytest.param of one with its xfail mark
-    **{name: FormOptions(wording=frozenset({name})) for name in WORDINGS if name != "caption_item_names"},
+    **{name: FormOptions(wording=frozenset({name})) for name in WORDINGS},
     "everything-retyped": FormOptions(wording=EVERYTHING),
     "everything-retyped-transposed-split-section2": FormOptions(
         wording=EVERYTHING, transpose_section3=True, section4_layout="transposed_grouped", split_section2=True),
@@ -58,14 +51,11 @@ CASES: dict[str, Any] = {  # FormOptions, or a pytest.param of one with its xfai
     "sum-as-heji-transposed": FormOptions(wording=frozenset({"sum_as_heji"}), transpose_section3=True),
     "typos-fullwidth-stop-blank-zeros": FormOptions(
         wording=frozenset({"typos", "item_fullwidth_stop"}), blank_zeros=frozenset({3, 4})),
-    "caption-item-names": pytest.param(FormOptions(wording=frozenset({"caption_item_names"})),
-                                       marks=_CAPTION_STEALS_ROW),
-    "other-org-column-with-subtotal-column": pytest.param(
-        FormOptions(wording=frozenset({"other_org_column"}), legal_person_subtotal=True), marks=_COLUMN_HEADER_WORDS),
-    "sum-as-heji-blank-zeros": pytest.param(
-        FormOptions(wording=frozenset({"sum_as_heji"}), blank_zeros=frozenset({3, 4})), marks=_COLUMN_HEADER_WORDS),
-    "other-variant-character-with-subtotal-column": pytest.param(FormOptions(
-        wording=frozenset({"other_variant_character"}), legal_person_subtotal=True), marks=_COLUMN_HEADER_WORDS),
+    "other-org-column-with-subtotal-column": FormOptions(wording=frozenset({"other_org_column"}),
+                                                         legal_person_subtotal=True),
+    "sum-as-heji-blank-zeros": FormOptions(wording=frozenset({"sum_as_heji"}), blank_zeros=frozenset({3, 4})),
+    "other-variant-character-with-subtotal-column": FormOptions(wording=frozenset({"other_variant_character"}),
+                                                                legal_person_subtotal=True),
 }
 
 
@@ -94,10 +84,6 @@ def test_docx_wording_extracts_every_cell(options: FormOptions, seed: int, templ
     _assert_every_cell(answer, options, extract_bytes(path.read_bytes(), path.name))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mapper: an all-blank row labelled just `其他` (（六）3 without numbering) is not kept as a labelled row "
-    "(_section3_label_only_row reads the `3.其他` anchor, _row_candidates alone knows a bare `其他`), "
-    "so other_misc is unlocated"))
 @pytest.mark.parametrize("table_format", ["html", "docx"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_unnumbered_blank_other_row_keeps_its_place(seed: int, table_format: str, tmp_path: Path) -> None:
