@@ -15,6 +15,7 @@ from extractors.numbers import parse_cell
 from extractors.pdf import PdfSettings, read_pdf
 from extractors.pdf_text import join_wrapped
 from extractors.template import SECTION3_ROWS, SECTION_HEADINGS
+from tests.fixtures.bad_inputs import encrypted_pdf
 from tests.fixtures.render_pdf import PdfLayout, render_pdf
 from tests.fixtures.values import make_answer
 
@@ -119,20 +120,13 @@ def _scanned_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def _encrypted_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, encrypt="secret")
-    page.drawString(72, 720, "locked")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(("data", "error", "reason"), [
     (b"", UnreadableDocument, "empty"),
     (b"<html><body>not found</body></html>", UnreadableDocument, "not a PDF"),
     (b"%PDF-1.7\n1 0 obj <<>> garbage", UnreadableDocument, "corrupt"),
-    (_encrypted_pdf(), UnreadableDocument, "password"),
+    (encrypted_pdf(), UnreadableDocument, "password"),
     (_scanned_pdf(), UnsupportedDocument, "needs OCR"),
 ], ids=["empty", "html", "corrupt", "encrypted", "scanned"])
 def test_bad_input_raises_one_sentence_reason(data: bytes, error: type[Exception], reason: str) -> None:

@@ -6,17 +6,15 @@ PDF) plus an empty file, an encrypted PDF and a text file named .pdf. Runs share
 
 from __future__ import annotations
 
-import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 
 from flows.cli import main
 from flows.pipeline import RunSummary, xxgk_run
+from tests.fixtures.bad_inputs import encrypted_pdf
 from tests.fixtures.make_examples import BINHE
 from tests.fixtures.render_pdf import PdfLayout, render_pdf
 from tests.fixtures.values import make_answer
@@ -39,13 +37,6 @@ class Folder:
         return xxgk_run(source=str(self.source), warehouse=str(self.warehouse), data_dir=str(self.data))
 
 
-def _encrypted_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, encrypt="secret")
-    page.drawString(72, 720, "locked")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +47,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Folder:
     for name in [*GOOD, "truncated-download.pdf"]:
         shutil.copy(EXAMPLES / name, source / name)
     (source / "empty.pdf").write_bytes(b"")
-    (source / "locked.pdf").write_bytes(_encrypted_pdf())
+    (source / "locked.pdf").write_bytes(encrypted_pdf())
     (source / "notes.pdf").write_bytes(b"<html><body>page not found</body></html>")
     (source / "readme.csv").write_text("not a report type", encoding="utf-8")
     return Folder(source, root / "data", root / "data" / "xxgk.duckdb")
