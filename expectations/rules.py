@@ -12,6 +12,7 @@ the missing cells (or the whole missing table).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -141,7 +142,7 @@ def describe_missing(keys: Sequence[str], record: Record) -> str:
 
 # ------------------------------------------------------------------ rule kinds
 @dataclass(frozen=True)
-class Rule:
+class Rule(ABC):
     """What every rule has: an id from FORMAT.md §5, a severity, and its statement in words."""
 
     rule: str
@@ -154,16 +155,17 @@ class Rule:
         if self.severity not in SEVERITIES:
             raise ValueError(f"rule {self.rule}: severity {self.severity!r} is not one of {SEVERITIES}")
 
+    @abstractmethod
     def fields(self) -> tuple[str, ...]:
         """The record fields the rule reads."""
-        raise NotImplementedError
 
     def record_fields(self) -> tuple[str, ...]:
         """`fields` plus what evidence texts read (whether a whole table is missing)."""
         return (*self.fields(), *(table_field(s) for s in (2, 3, 4)))
 
+    @abstractmethod
     def evaluate(self, record: Record) -> CheckResult:
-        raise NotImplementedError
+        """The rule's outcome on one report's record."""
 
     def result(self, status: str, detail: str, cells: Sequence[str] = ()) -> CheckResult:
         return CheckResult(self.rule, status, self.severity, detail, list(dict.fromkeys(cells)))
