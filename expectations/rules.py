@@ -230,26 +230,35 @@ def evaluate_equation(equation: Equation, record: Record, tolerance: Decimal) ->
     if any(all(_is_missing(record.get(k)) for k in group) for group in equation.requires_any):
         return SKIP, 0
     left = [as_decimal(record.get(k)) for k in equation.left]
-    if any(v is None for v in left):
-        return UNCERTAIN, 0
-    for choice, right in enumerate(equation.rights):
-        values = [as_decimal(record.get(k)) for k in right]
+    rights = [[as_decimal(record.get(k)) for k in right] for right in equation.rights]
+    left_complete = all(v is not None for v in left)
+    for choice, values in enumerate(rights):
         if all(v is not None for v in values):
             delta = total(left) - total(values)
-            return (PASS if abs(delta) <= tolerance else FAIL), choice
+            if left_complete:
+                return (PASS if abs(delta) <= tolerance else FAIL), choice
+            # Cells are never negative: blanks can only add to their side, so a side whose known
+            # part already exceeds the complete side fails whatever the blanks hold.
+            return (FAIL if delta > tolerance else UNCERTAIN), choice
+    if left_complete and total(rights[0]) - total(left) > tolerance:
+        return FAIL, 0
     return UNCERTAIN, 0
 
 
 def _side_text(keys: Sequence[str], record: Record) -> str:
     """`a 12 + b 1`; long sides show their non-zero terms, count the zeros and give the sum."""
-    values = [as_decimal(record.get(k)) or Decimal(0) for k in keys]
+    raw = [as_decimal(record.get(k)) for k in keys]
+    values = [v or Decimal(0) for v in raw]
     if len(keys) <= 4:
-        return " + ".join(f"{display(k)} {fmt(v)}" for k, v in zip(keys, values, strict=True))
+        return " + ".join(f"{display(k)} {'blank' if r is None else fmt(r)}" for k, r in zip(keys, raw, strict=True))
     shown = [f"{display(k)} {fmt(v)}" for k, v in zip(keys, values, strict=True) if v != 0]
-    zeros = len(keys) - len(shown)
+    blanks = sum(r is None for r in raw)
+    zeros = len(keys) - len(shown) - blanks
     text = " + ".join(shown) if shown else "0"
     if zeros:
         text += f" (+ {zeros} cells of 0)"
+    if blanks:
+        text += f" (+ {blanks} blank)"
     return f"{text} = {fmt(total(values))}"
 
 
@@ -257,6 +266,8 @@ def equation_text(equation: Equation, choice: int, record: Record) -> str:
     """The arithmetic of a failed equation, e.g. `new_requests.total 12 + … ≠ outcome_total.total 11 + …`."""
     left = _side_text(equation.left, record)
     right = _side_text(equation.rights[choice], record)
+    if any(_is_missing(record.get(k)) for k in equation.keys(choice)):
+        return f"{left} ≠ {right} (blank cells can only add to their side)"
     return f"{left} ≠ {right}"
 
 

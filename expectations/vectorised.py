@@ -74,11 +74,18 @@ def equation_codes(
         for choice, right in enumerate(equation.rights):
             values = _values(frame, right)
             complete = ~np.isnan(values).any(axis=1) & ~decided
-            delta = np.abs(left_sum - np.nansum(values, axis=1))
-            status[complete] = np.where(delta[complete] <= tol, _P, _F)
+            delta = left_sum - np.nansum(values, axis=1)
+            # A complete left side must balance; with blanks on the left (never negative) the
+            # known part may only fail by exceeding (rules.evaluate_equation says the same).
+            full = complete & ~left_missing
+            status[full] = np.where(np.abs(delta[full]) <= tol, _P, _F)
+            partial = complete & left_missing
+            status[partial] = np.where(delta[partial] > tol, _F, _U)
             choices[complete, j] = choice
             decided |= complete
-        status[left_missing] = _U
+        first_right = np.nansum(_values(frame, equation.rights[0]), axis=1)
+        exceeded = ~decided & ~left_missing & (first_right - left_sum > tol)
+        status[exceeded] = _F
         for group in equation.requires_any:
             status[np.isnan(_values(frame, group)).all(axis=1)] = _S
         codes[:, j] = status

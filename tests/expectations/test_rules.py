@@ -277,3 +277,16 @@ def test_stored_suite_is_generated_from_the_rules() -> None:
         "expectations/suites/reports.json is stale: run `python -m expectations.runner`"
     )
     assert [rule_from_dict(d) for d in definitions] == list(RULES)
+
+
+def test_known_parts_exceeding_a_printed_total_fail_even_with_blanks() -> None:
+    """The 洪泽 2023 pattern with blanks: 总计 0 beside parts 10 and 1 is wrong whatever the blanks hold."""
+    answer = base_answer()
+    for column, value in (("upheld", 10), ("corrected", 1), ("other_result", None), ("pending", None), ("total", 0)):
+        answer = with_cell(answer, 4, "admin_review", column, value)
+    result = next(c for c in evaluate_report(report_from_answer(answer)) if c.rule == "T4-1")
+    assert result.status == "fail"
+    assert "admin_review.other_result blank" in result.detail and "can only add" in result.detail
+    answer = with_cell(answer, 4, "admin_review", "total", 12)  # 10 + 1 + blanks may still reach 12
+    result = next(c for c in evaluate_report(report_from_answer(answer)) if c.rule == "T4-1")
+    assert result.status == "uncertain"
