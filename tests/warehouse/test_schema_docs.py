@@ -1,8 +1,9 @@
-"""Documentation in the database and in the README, and the files analysts' tools must open."""
+"""Documentation in the database and in docs/schema.md, and the files analysts' tools must open."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,9 @@ import pytest
 
 from tests.warehouse.builders import make_report, section3, township
 from warehouse.connection import STORAGE_COMPATIBILITY, open_readonly
-from warehouse.docs import EXAMPLES, fresh_region, readme_region
+from warehouse.docs import EXAMPLES, REGENERATE, SCHEMA_DOC, fresh_schema_markdown, main
 from warehouse.loader import load_batch
 
-README = Path(__file__).resolve().parents[2] / "README.md"
 CONTRACT_RELATIONS = {
     "reports": {"report_id", "sha256", "source", "agency", "level", "province", "city", "county", "agency_code",
                 "year", "template", "status", "loaded_at"},
@@ -55,20 +55,42 @@ def test_contract_relations_have_their_columns(sample: Path) -> None:
             assert required <= columns, relation
 
 
-def test_readme_schema_region_matches_a_fresh_database() -> None:
-    assert readme_region(README) == fresh_region(), "run: python -m warehouse.docs README.md"
+def test_schema_doc_matches_a_fresh_database() -> None:
+    assert SCHEMA_DOC.read_text(encoding="utf-8") == fresh_schema_markdown(), f"run: {REGENERATE}"
 
 
-def test_readme_schema_lists_every_relation_of_a_loaded_warehouse(sample: Path) -> None:
-    region = readme_region(README)
+def test_the_check_command_fails_on_a_stale_file_and_write_repairs_it(tmp_path: Path) -> None:
+    doc = tmp_path / "schema.md"
+    doc.write_text("# an old schema\n", encoding="utf-8")
+    assert main(["--check", "--path", str(doc)]) == 1
+    assert main(["--write", "--path", str(doc)]) == 0
+    assert main(["--path", str(doc)]) == 0
+
+
+def test_schema_doc_lists_every_relation_of_a_loaded_warehouse(sample: Path) -> None:
+    region = SCHEMA_DOC.read_text(encoding="utf-8")
     with open_readonly(sample) as con:
         names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables "
                                            "WHERE table_catalog = current_database()").fetchall()]
-    assert [n for n in names if f"#### `{n}`" not in region] == []
+    assert [n for n in names if f"### `{n}`" not in region] == []
 
 
 @pytest.mark.parametrize("question, sql", EXAMPLES, ids=[q[:40] for q, _ in EXAMPLES])
-def test_readme_example_questions_run(sample: Path, question: str, sql: str) -> None:
+def test_example_questions_run(sample: Path, question: str, sql: str) -> None:
+    with open_readonly(sample) as con:
+        con.execute(sql).fetchall()
+
+
+def hand_written_queries() -> list[tuple[str, str]]:
+    """(page, sql) of every ```sql block in the README and the docs pages written by hand."""
+    root = SCHEMA_DOC.parents[1]
+    pages = [root / "README.md", root / "docs" / "crawling.md"]
+    return [(page.name, sql) for page in pages
+            for sql in re.findall(r"```sql\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)]
+
+
+@pytest.mark.parametrize("page, sql", hand_written_queries(), ids=[f"{p}:{q[:30]}" for p, q in hand_written_queries()])
+def test_hand_written_example_queries_run(sample: Path, page: str, sql: str) -> None:
     with open_readonly(sample) as con:
         con.execute(sql).fetchall()
 
