@@ -149,12 +149,56 @@ def test_the_schedule_fires_on_a_local_server_that_serve_starts_and_stops(served
     assert not (served.data / "prefect" / "server.json").exists()
 
 
+def test_the_server_dies_with_serve_even_when_serve_is_killed(served: Served) -> None:
+    served.ui_url()
+    server_pid = json.loads((served.data / "prefect" / "server.json").read_text())["pid"]
+    assert process_alive(server_pid)
+
+    served.process.kill()  # SIGKILL: serve runs no cleanup at all
+    served.process.wait()
+
+    deadline = time.monotonic() + STOP_SECONDS
+    while process_alive(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not process_alive(server_pid), "the Prefect server outlived a killed serve"
+
+
+def test_run_without_an_api_url_keeps_prefect_state_in_the_data_folder(tmp_path: Path) -> None:
+    source, data = tmp_path / "reports", tmp_path / "data"
+    source.mkdir()
+    shutil.copy(EXAMPLES / "dongyuan-2023.html", source)
+    env = clean_environment(tmp_path)
+
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--source", str(source), "--data", str(data),
+                           "--warehouse", str(data / "xxgk.duckdb")],
+                          env=env, capture_output=True, text=True, timeout=START_SECONDS + RUN_SECONDS)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert query(data / "xxgk.duckdb", "SELECT agency FROM reports") == [("沙坡头区东园镇",)]
+    database = data / "prefect" / "prefect.db"
+    assert database.is_file() and not list(Path(env["PREFECT_HOME"]).glob("*.db"))
+    assert not processes_using(str(database)), "the run's Prefect server outlived the run"
+
+
 def process_alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie waiting for a parent to reap it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def processes_using(fragment: str) -> list[int]:
+    """Live processes whose environment mentions `fragment` (the local server's database URL does)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if fragment.encode() in environ.read_bytes() and process_alive(int(environ.parent.name)):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_prefect_yaml_deploys_the_flow_on_the_serve_schedule() -> None:
