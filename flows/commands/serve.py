@@ -37,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Prefect server at PREFECT_API_URL; when unset, starts a local Prefect server (database in "
         "DATA/prefect/, UI on 127.0.0.1) and stops it on exit. Each run's outcome is its flow run's state: "
         "Completed, or Failed when a source failed (docs/nightly.md).",
+        epilog="exit status: 0 stopped by Ctrl-C or SIGTERM, 1 the local Prefect server did not start, "
+        "2 usage error (or this data folder is already being served)",
     )
     add_source_arguments(parser)
     when = parser.add_mutually_exclusive_group()
