@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
 from extractors.extract import REPORT_SUFFIXES, extract_bytes, extract_path, sha256_hex
@@ -38,6 +39,7 @@ from flows.crawl import (
     source_from_url,
     state_file,
 )
+from flows.outcome import SourceFailure, crawl_failures, exit_status, folder_failure
 from flows.runners import api_reachable_from_workers, task_runner_for, track
 from flows.settings import RunSettings
 from warehouse.loader import FETCH_COLUMNS, DocumentVersion, LoadSummary, load_batch
@@ -79,12 +81,37 @@ class RunSummary:
     fetches: int = 0
     fetch_errors: list[str] = field(default_factory=list)  # "url: error"
     skipped_links: int = 0
+    sources: int = 0  # sites crawled, or 1 for a folder
+    failed_sources: list[SourceFailure] = field(default_factory=list)  # nothing could be read from these
+
+    @property
+    def exit_status(self) -> int:
+        """0 every source read, 1 some failed, 3 all failed (flows/outcome.py)."""
+        return exit_status(self.sources, len(self.failed_sources))
+
+    def warnings(self) -> list[str]:
+        """One line per failed source, for the terminal and the logs."""
+        return [f"WARNING {failure}" for failure in self.failed_sources]
+
+    def headline(self) -> str:
+        """The run in one sentence, problems first."""
+        read = (f"{len(self.failed_sources)} of {self.sources} sources failed" if self.failed_sources
+                else f"all {self.sources} sources read" if self.sources > 1 else "the source was read")
+        invalid = self.statuses.get("invalid", 0)
+        return (f"{read[:1].upper()}{read[1:]}: {self.loaded} reports loaded ({invalid} invalid), "
+                f"{self.quarantined} files quarantined, {len(self.fetch_errors)} fetch errors.")
 
     def markdown(self) -> str:
-        """The run as a markdown artifact: new/changed/failed reports, rules failed, fetch errors."""
-        lines = ["# xxgk run", "", f"- files seen: {self.files}", f"- unchanged (skipped): {self.skipped_unchanged}",
-                 f"- loaded: {self.loaded} ({len(self.new)} new, {len(self.changed)} changed)",
-                 f"- quarantined: {self.quarantined}"]
+        """The run as a markdown artifact: problems first (failed sources, quarantined files, fetch
+        errors), then the counts, statuses, rules failed, new and changed reports."""
+        lines = ["# xxgk run", "", self.headline()]
+        lines += _listed("Failed sources", [str(failure) for failure in self.failed_sources])
+        lines += _listed("Failed reports", self.failed)
+        lines += _listed("Fetch errors", self.fetch_errors)
+        lines += ["", "## Counts", "", f"- files seen: {self.files}",
+                  f"- unchanged (skipped): {self.skipped_unchanged}",
+                  f"- loaded: {self.loaded} ({len(self.new)} new, {len(self.changed)} changed)",
+                  f"- quarantined: {self.quarantined}"]
         if self.fetches:
             lines += [f"- requests: {self.fetches} ({len(self.fetch_errors)} failed, "
                       f"{self.skipped_links} links not followed)"]
@@ -93,13 +120,19 @@ class RunSummary:
         if self.failed_rules:
             lines += ["", "| rule failed | reports |", "|---|---|"]
             lines += [f"| {rule} | {count} |" for rule, count in sorted(self.failed_rules.items())]
-        for title, items in (("New reports", self.new), ("Changed reports", self.changed),
-                             ("Failed reports", self.failed), ("Fetch errors", self.fetch_errors)):
-            if items:
-                lines += ["", f"## {title}", *[f"- {item}" for item in items[:_LISTED]]]
-                if len(items) > _LISTED:
-                    lines.append(f"- … and {len(items) - _LISTED} more")
+        lines += _listed("New reports", self.new)
+        lines += _listed("Changed reports", self.changed)
         return "\n".join(lines)
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    """A markdown section naming up to _LISTED items and counting the rest; nothing when empty."""
+    if not items:
+        return []
+    lines = ["", f"## {title}", *[f"- {item}" for item in items[:_LISTED]]]
+    if len(items) > _LISTED:
+        lines.append(f"- … and {len(items) - _LISTED} more")
+    return lines
 
 
 @dataclass
@@ -287,11 +320,13 @@ def fetch_and_extract(folder: str | None, sources: list[Source], data_dir: str, 
 @flow(name="xxgk-run", log_prints=True)
 def xxgk_run(source: str | None = None, sources_file: str | None = None, warehouse: str | None = None,
              data_dir: str | None = None, dask: str | None = None,
-             crawl_settings: CrawlSettings | None = None) -> RunSummary:
+             crawl_settings: CrawlSettings | None = None) -> RunSummary | State[RunSummary]:
     """Load every new or changed report from a folder or from crawled sites; bad input is quarantined.
 
     `source` is a folder or a start URL, `sources_file` a TOML file of sites (CONTRACT.md §2);
-    `dask` is None (threads), "local" or a scheduler address.
+    `dask` is None (threads), "local" or a scheduler address. When a source failed, the run ends
+    Failed (red in the UI, caught by Prefect notifications) and still holds the summary:
+    call with `return_state=True` and read it with `summary_of`.
     """
     settings = RunSettings.from_env(warehouse=warehouse, data_dir=data_dir)
     sources = resolve_sources(source, sources_file)
@@ -315,15 +350,29 @@ def xxgk_run(source: str | None = None, sources_file: str | None = None, warehou
         if gathered.pending_dir:
             shutil.rmtree(gathered.pending_dir, ignore_errors=True)
     check_across_reports(wh)
-    summary = summarise(gathered, load)
+    summary = summarise(gathered, load, sources or [], None if sources else source)
     for problem in summary.problems:
         logger.warning(problem)
-    create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary.markdown(), description="xxgk run summary")
+    for warning in summary.warnings():
+        logger.warning(warning)
+    create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary.markdown(), description=summary.headline())
+    if summary.failed_sources:
+        return Failed(message=summary.headline(), data=summary)
     return summary
 
 
+def summary_of(state: State[Any]) -> RunSummary:
+    """The summary an xxgk_run state holds, also when it ended Failed for a failed source; a crash raises."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    if not isinstance(result, RunSummary):
+        raise TypeError(f"xxgk-run ended {state.type.value} without a run summary: {state.message}")
+    return result
+
+
 # ---------------------------------------------------------------------------------------------- helpers
-def summarise(gathered: Gathered, load: LoadSummary) -> RunSummary:
+def summarise(gathered: Gathered, load: LoadSummary, sources: list[Source], folder: str | None) -> RunSummary:
     """The run's outcome from what was gathered and what the loader did with it."""
     by_id = {report_id_of(r.sha256): r for r in gathered.reports}
     replacing = {new for _, new in load.replaced}
@@ -342,6 +391,12 @@ def summarise(gathered: Gathered, load: LoadSummary) -> RunSummary:
     summary.fetches = len(records)
     summary.fetch_errors = [f"{record.url}: {record.error}" for result in gathered.crawls for record in result.errors]
     summary.skipped_links = sum(len(result.skipped) for result in gathered.crawls)
+    summary.sources = len(sources) or 1
+    if folder is not None:
+        empty = folder_failure(folder, gathered.files + gathered.unchanged, REPORT_SUFFIXES)
+        summary.failed_sources = [empty] if empty else []
+    else:
+        summary.failed_sources = crawl_failures(sources, gathered.crawls, gathered.problems)
     return summary
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from flows.settings import default_warehouse, prefect_environment
+from flows.outcome import EXIT_STATUSES_HELP, EXIT_USAGE
+from flows.settings import RunSettings, default_warehouse, prefect_environment
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -13,8 +15,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "run",
         help="run the Prefect flow: read or crawl sources, extract, validate, load the warehouse",
         description="Run the whole flow on a folder of report files or on crawled agency sites. Re-running on "
-        "the same inputs changes nothing; bad files are quarantined and the run goes on. Exit 0 when the run "
-        "completed.",
+        "the same inputs changes nothing; bad files are quarantined and the run goes on. A source fails when "
+        "nothing could be read from it (a site's entry page cannot be fetched or yields no report file, a folder "
+        "holds none): one 'WARNING <host or folder>: <reason>' line each. Flows report to PREFECT_API_URL, or "
+        "to a local Prefect server started for the run (database in DATA/prefect/).",
+        epilog=EXIT_STATUSES_HELP,
     )
     add_source_arguments(parser)
     parser.set_defaults(handler=run)
@@ -59,12 +64,16 @@ def run(args: argparse.Namespace) -> int:
     problem = usage_error(args)
     if problem:
         print(f"xxgk run: {problem}")
-        return 2
+        return EXIT_USAGE
     prefect_environment()
-    from flows.pipeline import xxgk_run
+    from flows.pipeline import summary_of, xxgk_run
+    from flows.prefect_server import LocalServerSettings, prefect_api
 
-    summary = xxgk_run(source=args.source, sources_file=args.sources, warehouse=args.warehouse,
-                       data_dir=args.data, dask=args.dask)
+    settings = RunSettings.from_env(warehouse=args.warehouse, data_dir=args.data)
+    local = LocalServerSettings.for_data_dir(settings.data_dir, ui=False, scheduler=False)
+    with prefect_api(local, reuse_serving=True):
+        summary = summary_of(xxgk_run(source=args.source, sources_file=args.sources, warehouse=args.warehouse,
+                                      data_dir=args.data, dask=args.dask, return_state=True))
     print(f"files {summary.files}, unchanged {summary.skipped_unchanged}, loaded {summary.loaded} "
           f"({len(summary.new)} new, {len(summary.changed)} changed), quarantined {summary.quarantined}")
     if summary.fetches:
@@ -75,8 +84,33 @@ def run(args: argparse.Namespace) -> int:
         print("rules failed: " + ", ".join(f"{k} ×{v}" for k, v in sorted(summary.failed_rules.items())))
     for problem in summary.problems:
         print(f"  problem: {problem}")
-    print_comparison(Path(args.warehouse) if args.warehouse else default_warehouse())
-    return 0
+    if settings.warehouse.exists():
+        print_comparison(settings.warehouse)
+    print_where_things_are(settings)
+    for warning in summary.warnings():
+        print(warning, file=sys.stderr)
+    return summary.exit_status
+
+
+def print_where_things_are(settings: RunSettings) -> None:
+    """The files a run wrote, and the next command when the warehouse holds invalid reports."""
+    docs = settings.data_dir / "docs" / "index.html"
+    print(f"\nwarehouse: {settings.warehouse.resolve()}" + ("" if settings.warehouse.exists() else " (not created)"))
+    print(f"Data Docs: {docs.resolve()}" + ("" if docs.exists() else " (not built yet: no report validated)"))
+    invalid = invalid_reports(settings.warehouse)
+    if invalid:
+        print(f"{invalid} reports are invalid; see which rules failed: xxgk checks --warehouse {settings.warehouse}")
+
+
+def invalid_reports(warehouse: Path) -> int:
+    from warehouse.connection import open_readonly
+
+    if not warehouse.exists():
+        return 0
+    with open_readonly(warehouse) as con:
+        if not con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name = 'reports'").fetchall():
+            return 0
+        return len(con.execute("SELECT report_id FROM reports WHERE status = 'invalid'").fetchall())
 
 
 def print_comparison(warehouse: Path) -> None:

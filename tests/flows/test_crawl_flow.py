@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from flows.crawl import state_file
-from flows.pipeline import RunSummary, xxgk_run
+from flows.pipeline import RunSummary, summary_of, xxgk_run
 from tests.crawl.conftest import fast_settings
 from tests.crawl.site import FixtureSite
 from tests.fixtures.render_html import render_html
@@ -56,8 +56,10 @@ class Nightly:
     dead_url: str
 
     def run(self) -> RunSummary:
-        return xxgk_run(sources_file=str(self.sources), warehouse=str(self.warehouse), data_dir=str(self.data),
-                        crawl_settings=SETTINGS)
+        state = xxgk_run(sources_file=str(self.sources), warehouse=str(self.warehouse), data_dir=str(self.data),
+                         crawl_settings=SETTINGS, return_state=True)
+        assert state.is_failed(), "the dead host must fail the run"
+        return summary_of(state)
 
 
 @pytest.fixture(scope="module")
