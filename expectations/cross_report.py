@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from expectations.rules import CROSS_YEAR, display, fmt, s2, s3, s4
-from extractors.template import flat_key
+from expectations.rules import CROSS_YEAR, display, fmt
+from extractors.report import CHECK_RESULT_COLUMNS
+from extractors.template import flat_key, s2, s3, s4
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
 _SECTION_KEY = {2: s2, 3: s3, 4: s4}
 
 
@@ -294,4 +294,4 @@ def evaluate_cross_report(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         rows.extend(stock_rules(cur, prev))
         rows.append(jump_rule(cur, prev))
     rows.extend(aggregate_rules(reports))
-    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    return pd.DataFrame(rows, columns=list(CHECK_RESULT_COLUMNS))

@@ -168,7 +168,10 @@ SECTION3_GROUP_LABELS: dict[str, tuple[str, ...]] = {
     _P: ("不予处理",),
     _O: ("其他处理", "其它处理"),
 }
-OUTCOME_ROW_KEYS = SECTION3_ROW_KEYS[2:23]
+# The 21 outcome rows: from （一）予以公开 up to, not including, （七）总计.
+OUTCOME_ROW_KEYS = SECTION3_ROW_KEYS[SECTION3_ROW_KEYS.index("granted"):SECTION3_ROW_KEYS.index("outcome_total")]
+# The requests a table accounts for (一、二); every other row is an outcome of them.
+REQUEST_ROW_KEYS = ("new_requests", "carried_over")
 
 # ---------------------------------------------------------------- section 四
 SECTION4_GROUPS: tuple[ColumnSpec, ...] = (
@@ -217,3 +220,32 @@ def flat_key(section: int, row_key: str, col_key: str) -> str:
     """The flat column name of a cell (FORMAT.md: s2_<row>_<col>, s3_<row>__<col>, s4_<group>__<col>)."""
     sep = "_" if section == 2 else "__"
     return f"s{section}_{row_key}{sep}{col_key}"
+
+
+# ---------------------------------------------------------------- validated flat keys
+SECTION2_KEYS = frozenset(
+    (r.key, c.key) for rows in (SECTION2_ROWS, SECTION2_ROWS_2019) for r in rows for c in r.columns)
+# Section 三 rows and columns a record may carry: printed ones, derived subtotals, the local subtotal column.
+SECTION3_ALL_ROWS = (*SECTION3_ROW_KEYS, *SECTION3_SUBTOTALS)
+SECTION3_ALL_COLUMNS = (*SECTION3_COLUMN_KEYS, SECTION3_LEGAL_PERSON_SUBTOTAL)
+
+
+def s2(row: str, col: str) -> str:
+    """Flat key of a section 二 cell; raises on a key the template does not know."""
+    if (row, col) not in SECTION2_KEYS:
+        raise KeyError(f"section 二 has no cell {row}.{col} in extractors/template.py")
+    return flat_key(2, row, col)
+
+
+def s3(row: str, col: str) -> str:
+    """Flat key of a section 三 cell (printed or derived); raises on an unknown key."""
+    if row not in SECTION3_ALL_ROWS or col not in SECTION3_ALL_COLUMNS:
+        raise KeyError(f"section 三 has no cell {row}.{col} in extractors/template.py")
+    return flat_key(3, row, col)
+
+
+def s4(group: str, col: str) -> str:
+    """Flat key of a section 四 cell; raises on an unknown key."""
+    if group not in SECTION4_GROUP_KEYS or col not in SECTION4_COLUMN_KEYS:
+        raise KeyError(f"section 四 has no cell {group}.{col} in extractors/template.py")
+    return flat_key(4, group, col)

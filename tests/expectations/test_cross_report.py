@@ -8,7 +8,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from expectations.cross_report import RESULT_COLUMNS, evaluate_cross_report
+from expectations.cross_report import evaluate_cross_report
+from extractors.report import CHECK_RESULT_COLUMNS
 
 DDL = """
 CREATE TABLE reports (report_id VARCHAR, agency VARCHAR, agency_code VARCHAR, year INTEGER, level VARCHAR,
@@ -69,7 +70,7 @@ def test_year_rules(tmp_path: Path) -> None:
     ]
     con = warehouse(tmp_path / "w.duckdb", reports, cells)
     results = evaluate_cross_report(con)
-    assert list(results.columns) == list(RESULT_COLUMNS)
+    assert list(results.columns) == list(CHECK_RESULT_COLUMNS)
     y1 = outcome(results, "a23", "Y-1")
     assert (y1.status, y1.severity) == ("fail", "error")  # matched on agency_code: identity confirmed
     assert "carried_over.total 2 (2023) ≠ carried_forward.total 3 (2022, report a22)" in y1.detail

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Document
-from extractors.extract import extract_bytes, extract_path
 from extractors.mapping import map_document
 from extractors.report import Report
 from extractors.template import (
@@ -19,6 +18,7 @@ from extractors.template import (
     SECTION3_SUBTOTALS,
 )
 from extractors.text import read_text
+from tests.fixtures.checked import extract_bytes, extract_path
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_html import HtmlLayout, render_flattened_text, render_html
 from tests.fixtures.report_form import SUMMARY_ROW_KEYS, FormOptions, expected_answer

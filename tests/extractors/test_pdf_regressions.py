@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Document
-from extractors.extract import build_report, extract_path
 from extractors.pdf import read_pdf
 from extractors.report import Report
+from tests.fixtures.checked import build_report, extract_path
 from tests.fixtures.compare import wrong_cells
 
 PDF_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"

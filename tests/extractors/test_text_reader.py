@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.extract import extract_bytes
+from tests.fixtures.checked import extract_bytes
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_text import refill_seed
 from tests.fixtures.values import make_answer

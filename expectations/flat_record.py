@@ -1,6 +1,6 @@
 """A report as one flat record: what every rule reads, in the pure path and as a DataFrame row.
 
-Both validation paths (rules.evaluate_report and the GE batch) build their input here, so they
+Both validation paths (validate.evaluate_report and the GE batch) build their input here, so they
 can only disagree about the arithmetic, never about what the report says.
 """
 
@@ -24,7 +24,6 @@ from extractors.narrative import clean_text, section_bodies, section_headings
 from extractors.numbers import chinese_year
 from extractors.report import Report
 from extractors.template import flat_key
-from warehouse.rows import report_id_of
 
 IDENTITY_FIELDS = ("report_id", "sha256", "source")
 FACT_FIELDS = (
@@ -87,11 +86,6 @@ _OPENING = re.compile(r"^.{0,8}?" + _YEAR + r"年(?:度|以来)?")
 _NEGATION = re.compile(r"未|没有|无")
 
 
-def report_id(report: Report) -> str:
-    """The id a report has in the warehouse and its check results (warehouse.rows.report_id_of)."""
-    return report_id_of(report.sha256)
-
-
 @dataclass(frozen=True)
 class DocumentFacts:
     """What D-1/D-2 need from the body text."""
@@ -136,7 +130,7 @@ def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
     """The flat record of one report: every cell (Decimal or None), document facts, narrative."""
     record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
     record.update(
-        report_id=report_id(report),
+        report_id=report.report_id,
         sha256=report.sha256,
         source=report.source,
         agency_level=report.agency.level,
