@@ -56,7 +56,7 @@ def _needed_keys() -> list[tuple[int, str, str]]:
     return list(dict.fromkeys(keys))
 
 
-def load_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
+def read_loaded_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
     """Reports with the few cells the cross-report rules read."""
     columns = {r[0] for r in con.execute("DESCRIBE reports").fetchall()}
     scope = "scope" if "scope" in columns else "NULL"
@@ -77,12 +77,6 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
         )
         for rid, agency, code, year, lvl, sc in rows
     ]
-
-
-def _identity(report: LoadedReport) -> tuple[str, str] | None:
-    if report.agency_code:
-        return ("code", report.agency_code)
-    return ("name", report.agency) if report.agency else None
 
 
 def consecutive_pairs(reports: list[LoadedReport]) -> Iterator[tuple[LoadedReport, LoadedReport, bool]]:
@@ -287,7 +281,7 @@ def evaluate_cross_report(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """All cross-report results for the reports in the warehouse (columns of check_results)."""
     import pandas as pd
 
-    reports = load_reports(con)
+    reports = read_loaded_reports(con)
     rows: list[tuple[Any, ...]] = []
     for cur, prev, confirmed in consecutive_pairs(reports):
         rows.append(carried_over_rule(cur, prev, confirmed))

@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-LEVELS = ("province", "prefecture", "county", "township")
 GROUPING_CITY_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 MUNICIPALITY_PROVINCES = frozenset({"110000", "120000", "310000", "500000"})  # 直辖市
 PSEUDO_COUNTY_DIGITS = range(71, 81)  # NBS 开发区/新区/管理区 county codes xx71–xx80
