@@ -1,4 +1,4 @@
-"""Rules across reports, run in the warehouse after each load (FORMAT.md §5.4, §8.4).
+"""Rules across reports, run in the warehouse after each load (docs/format.md §5.4, §8.4).
 
 Y-1  this year's 上年结转 = last year's 结转下年度, per column (same agency);
 Y-2  in_force(Y) = in_force(Y−1) + issued(Y) − repealed(Y) for 规章 and 规范性文件;
@@ -80,25 +80,40 @@ def read_loaded_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
 
 
 def consecutive_pairs(reports: list[LoadedReport]) -> Iterator[tuple[LoadedReport, LoadedReport, bool]]:
-    """(this year, last year, identity confirmed by code) for the same agency and scope."""
-    by_code: dict[tuple[str, str | None, int], list[LoadedReport]] = {}
-    by_name: dict[tuple[str, str | None, int], list[LoadedReport]] = {}
+    """(this year, last year, identity confirmed by code) for the same agency and a compatible scope.
+
+    The agency is matched by code, else by name. A scope the identifier could not tell (`unknown`)
+    does not separate two years (a series whose wording changes would lose its pairs), but an
+    aggregate report is only ever compared with an aggregate. The same scope wins over an unknown one.
+    """
+    by_code: dict[tuple[str, int], list[LoadedReport]] = {}
+    by_name: dict[tuple[str, int], list[LoadedReport]] = {}
     for report in reports:
         if report.year is None:
             continue
         if report.agency_code:
-            by_code.setdefault((report.agency_code, report.scope, report.year), []).append(report)
+            by_code.setdefault((report.agency_code, report.year), []).append(report)
         if report.agency:
-            by_name.setdefault((report.agency, report.scope, report.year), []).append(report)
+            by_name.setdefault((report.agency, report.year), []).append(report)
     for report in reports:
         if report.year is None:
             continue
-        if report.agency_code and (previous := by_code.get((report.agency_code, report.scope, report.year - 1))):
-            yield from ((report, p, True) for p in previous)
+        by_code_previous = _same_scope(report, by_code.get((report.agency_code or "", report.year - 1), []))
+        if report.agency_code and by_code_previous:
+            yield from ((report, p, True) for p in by_code_previous)
         elif report.agency:
-            candidates = by_name.get((report.agency, report.scope, report.year - 1), [])
             # a code on both sides that differs means two different agencies of the same name
-            yield from ((report, p, False) for p in candidates if not (p.agency_code and report.agency_code))
+            candidates = [p for p in by_name.get((report.agency, report.year - 1), [])
+                          if not (p.agency_code and report.agency_code)]
+            yield from ((report, p, False) for p in _same_scope(report, candidates))
+
+
+def _same_scope(report: LoadedReport, candidates: list[LoadedReport]) -> list[LoadedReport]:
+    """Candidates whose scope agrees with the report's: equal ones if any, else own/unknown ones."""
+    equal = [c for c in candidates if c.scope == report.scope]
+    if equal or report.scope == "aggregate":
+        return equal
+    return [c for c in candidates if c.scope != "aggregate"]
 
 
 def _result(

@@ -66,7 +66,7 @@ class RuleOutcomes(TableMetricProvider):
 
 
 class ExpectReportRuleToHold(BatchExpectation):
-    """Every report (row) of the batch satisfies one consistency rule of FORMAT.md §5.
+    """Every report (row) of the batch satisfies one consistency rule of docs/format.md §5.
 
     `definition` is the rule as data (kind, cells, equations …); a null operand makes the
     report `uncertain` for the rule rather than failing it."""

@@ -40,6 +40,7 @@ FACT_FIELDS = (
     "doc_table_3",
     "doc_table_4",
     "doc_unlocated",
+    "doc_not_read",
 )
 _NARRATIVE_FACTS = tuple(
     dict.fromkeys(
@@ -66,6 +67,7 @@ TEXT_FIELDS = frozenset(
         "doc_headings",
         "doc_stated_absent",
         "doc_unlocated",
+        "doc_not_read",
         *(f for f in NARRATIVE_FIELDS if f.endswith("__raw")),
     }
 )
@@ -143,6 +145,9 @@ def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
             record[key] = cell.value
     record["doc_unlocated"] = ",".join(
         flat_key(*cell.key) for cell in report.cells.values() if "unlocated" in cell.flags)
+    record["doc_not_read"] = ",".join(
+        flat_key(*cell.key) for cell in report.cells.values()
+        if cell.value is None and {"not_found", "unparsed"} & cell.flags and "unlocated" not in cell.flags)
     for section, keys in _SECTION_KEYS.items():
         record[table_field(section)] = any(record[k] is not None for k in keys)
     record["doc_has_text"] = text is not None or bool(report.narrative)

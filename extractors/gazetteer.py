@@ -1,7 +1,7 @@
 """The NBS division gazetteer (extractors/divisions/*.csv): codes, names and parent chains.
 
 Titles and contact lines name places by their printed names; the warehouse wants codes. This module
-is the one place that knows the quirks of the NBS lists (FORMAT.md §8.2, §8.5):
+is the one place that knows the quirks of the NBS lists (docs/format.md §8.2, §8.5):
 
 - codes are stored short and padded here: province `64` → `640000`, city `6405` → `640500`;
 - 直辖市 and 省直辖县级 units hang under *grouping* city rows (市辖区, 县, 省直辖县级行政区划) that

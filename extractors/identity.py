@@ -1,6 +1,6 @@
 """Who published a report and for which year: title parse, gazetteer resolution, body evidence.
 
-FORMAT.md §8. The title gives the agency string ("沙坡头区文昌镇", "淮安市洪泽区人民政府"); the
+docs/format.md §8. The title gives the agency string ("沙坡头区文昌镇", "淮安市洪泽区人民政府"); the
 gazetteer turns its place names into division codes. A name that several divisions share (文昌镇
 under five counties, 朝阳区, 鼓楼区) is resolved only by evidence — the places the title names before
 it, then the body's full name, address and other mentions of one candidate's parents — and is
@@ -8,7 +8,7 @@ otherwise left without a code. Every step that decided something is written to `
 
 Choices the contract leaves open, decided here:
 - `agency.name` is the title's agency string as printed, whitespace removed.
-- A government's 办公室/办公厅 publishes the government's own report (FORMAT.md §8.4), so it keeps the
+- A government's 办公室/办公厅 publishes the government's own report (docs/format.md §8.4), so it keeps the
   government's level and code, with kind `government_office`.
 - A department (局, 委员会, …) gets level `department`; province/city/county/code are those of the
   government it belongs to, so reports can still be grouped by place.
@@ -174,7 +174,7 @@ def find_title(lines: list[str]) -> TitleParse | None:
 
 
 def parse_title(title: str) -> TitleParse:
-    """Split one title into agency string and year (FORMAT.md §8.2 step 1)."""
+    """Split one title into agency string and year (docs/format.md §8.2 step 1)."""
     text = _compact(title)
     year = None
     if found := _YEAR_RE.search(text):
@@ -321,7 +321,7 @@ def _unknown_unit(tail: str) -> tuple[str, str] | None:
 
 
 def _kind(parse: _Parse, tail: str, unknown_unit: str | None) -> str | None:
-    """FORMAT.md §8.1 agency_kind from the organisation text after (and before) the places."""
+    """docs/format.md §8.1 agency_kind from the organisation text after (and before) the places."""
     last_name = unknown_unit or (parse.places[-1][0] if parse.places else "")
     last = parse.places[-1][1] if parse.places and unknown_unit is None else []
     if parse.prefix:
@@ -413,7 +413,7 @@ def _common_chain(chains: list[list[Division]]) -> list[Division]:
 
 
 def _disambiguate(candidates: list[Division], body: str, gazetteer: Gazetteer, evidence: list[str]) -> list[Division]:
-    """Narrow same-name candidates with body evidence in FORMAT.md §8.2 order; all stay if none helps."""
+    """Narrow same-name candidates with body evidence in docs/format.md §8.2 order; all stay if none helps."""
     chains = {c.code: gazetteer.parent_chain(c.code) for c in candidates}
     names = {code: {d.name for d in chain} for code, chain in chains.items()}
     distinctive = {  # names that rule out at least one other candidate
@@ -486,7 +486,7 @@ def _mention_evidence(chain: list[Division], distinctive: set[str], body: str) -
 
 
 def _scope(agency: Agency, body: str) -> str:
-    """FORMAT.md §8.4: aggregate when the body reports for the whole area, own when it reports for
+    """docs/format.md §8.4: aggregate when the body reports for the whole area, own when it reports for
     the agency itself (or the agency is a township, a department or a government's 办公厅), else unknown."""
     for pattern in _AGGREGATE_RES:
         if found := pattern.search(body):
@@ -503,7 +503,7 @@ def _scope(agency: Agency, body: str) -> str:
 
 def _year(title_year: int | None, body: str) -> tuple[int | None, list[str]]:
     """The title year, checked against the statistics period; the period (then the opening
-    "2023年，") when the title has none (FORMAT.md §8.2 step 4)."""
+    "2023年，") when the title has none (docs/format.md §8.2 step 4)."""
     evidence: list[str] = []
     period = _PERIOD_RE.search(body)
     period_year = int(period.group(1)) if period else None

@@ -90,7 +90,7 @@ class Cell:
     value: Decimal | None
     raw: str
     provenance: Provenance | None = None
-    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived
+    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived, unlocated, not_found, unparsed
 
     @property
     def key(self) -> tuple[int, str, str]:

@@ -40,7 +40,7 @@ CELL_KEYS = tuple(DISPLAY_NAMES)  # every numeric cell a record carries
 
 
 def display(key: str) -> str:
-    """`s3_new_requests__total` → `new_requests.total` (the FORMAT.md dotted form users read)."""
+    """`s3_new_requests__total` → `new_requests.total` (the docs/format.md dotted form users read)."""
     return DISPLAY_NAMES.get(key, key)
 
 

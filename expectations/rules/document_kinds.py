@@ -220,24 +220,31 @@ class NarrativeRule(Rule):
 
 @dataclass(frozen=True)
 class LocatedRule(Rule):
-    """C-1: every cell the form prints was found in the document; a row the mapper could not
-    place is null, and a report with such holes must not pass as `ok`."""
+    """C-1: every cell the form prints was found in the document and read. A row the mapper could
+    not place is null; so is a cell of a found row whose value was not found (a page break split
+    the row) or did not read as a number. A report with such holes must not pass as `ok`."""
 
     field_name: str = "doc_unlocated"
+    not_read_field: str = "doc_not_read"
 
     kind = "located"
 
     def fields(self) -> tuple[str, ...]:
-        return (self.field_name,)
+        return (self.field_name, self.not_read_field)
 
     def evaluate(self, record: Record) -> CheckResult:
-        unlocated = str(record.get(self.field_name) or "")
-        if not unlocated:
-            return self.result(PASS, self.statement)
-        keys = unlocated.split(",")
-        rows = sorted({display(k).rsplit(".", 1)[0] for k in keys})
-        return self.result(FAIL, "rows printed on the form could not be found in the document: " + ", ".join(rows),
-                           keys)
+        unlocated = [k for k in str(record.get(self.field_name) or "").split(",") if k]
+        not_read = [k for k in str(record.get(self.not_read_field) or "").split(",") if k]
+        problems = []
+        if unlocated:
+            rows = sorted({display(k).rsplit(".", 1)[0] for k in unlocated})
+            problems.append("rows printed on the form could not be found in the document: " + ", ".join(rows))
+        if not_read:
+            problems.append("cells of rows found in the document came out empty (no value found or read): "
+                            + ", ".join(display(k) for k in not_read))
+        if problems:
+            return self.result(FAIL, "; ".join(problems), [*unlocated, *not_read])
+        return self.result(PASS, self.statement)
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,10 @@ class Row:
 
 def place_cell(report: Report, section: int, row_key: str, col_key: str, source: SourceCell | None,
            parsed: ParsedCell | None) -> None:
-    """Record one cell; blanks and markers keep their raw text and a flag."""
+    """Record one cell; blanks and markers keep their raw text and a flag. No source: the row was
+    found but none of its grid cells held this value (`not_found`, a blank to blank = 0)."""
     if source is None or parsed is None:
-        report.set_cell(Cell(section, row_key, col_key, None, "", None, frozenset({"blank"})))
+        report.set_cell(Cell(section, row_key, col_key, None, "", None, frozenset({"blank", "not_found"})))
         return
     flags = {"number": frozenset(), "na": frozenset({"na_marker"}), "blank": frozenset({"blank"})}
     report.set_cell(Cell(section, row_key, col_key, parsed.value, source.text, source.provenance,

@@ -127,7 +127,7 @@ def _header_spans(header: list[str], columns: list[ColumnSpec], label_index: int
 def _place_s2(report: Report, spec: RowSpec, column: ColumnSpec, row: Row, index: int | None) -> None:
     if index is None:
         place_cell(report, 2, spec.key, column.key, None, None)
-    elif column.key == "amount_raw":  # printed as is: the unit is not fixed (FORMAT.md §6.1)
+    elif column.key == "amount_raw":  # printed as is: the unit is not fixed (docs/format.md §6.1)
         cell = row.cells[index]
         report.set_cell(Cell(2, spec.key, column.key, None, cell.text.strip(), cell.provenance))
     else:

@@ -33,7 +33,7 @@ _SECTION_ROW_MARKERS: dict[int, tuple[str, ...]] = {
 
 
 def detect_template(doc: Document) -> str | None:
-    """2019 vs 2021 by section 二's column headers (FORMAT.md §6.1)."""
+    """2019 vs 2021 by section 二's column headers (docs/format.md §6.1)."""
     table_text = "".join(squeeze(c.text) for g in doc.grids for row in g.rows for c in row)
     text = table_text + squeeze(doc.text)
     if any(squeeze(m) in table_text for m in TEMPLATE_2019_MARKERS):

@@ -107,3 +107,17 @@ def test_without_scope_column_aggregates_are_skipped(tmp_path: Path) -> None:
     reports = [("x", "淮安市", "320800", 2024, "prefecture", "ok", "aggregate")]
     results = evaluate_cross_report(warehouse(tmp_path / "w.duckdb", reports, table3("x", 0, 0), scope=False))
     assert results.empty
+
+
+def test_a_series_with_unknown_scope_years_keeps_every_consecutive_pair(tmp_path: Path) -> None:
+    """Issue 14: a six-year HTML series whose wording left some years `unknown` scope had only 2 of
+    its consecutive pairs checked by Y-1. An unknown scope never separates two years; an aggregate
+    and an own-scope report of the same agency still do."""
+    scopes = {2019: "own", 2020: "unknown", 2021: "own", 2022: "unknown", 2023: "unknown", 2024: "own"}
+    reports = [(f"s{year}", "洪泽区", "320813", year, "county", "ok", scope) for year, scope in scopes.items()]
+    reports.append(("agg2023", "洪泽区", "320813", 2023, "county", "ok", "aggregate"))
+    cells = [cell for year in scopes for cell in table3(f"s{year}", 1, 1)] + table3("agg2023", 1, 1)
+    results = evaluate_cross_report(warehouse(tmp_path / "w.duckdb", reports, cells))
+    y1 = results[results.rule == "Y-1"]
+    assert sorted(y1.report_id) == ["s2020", "s2021", "s2022", "s2023", "s2024"]
+    assert set(y1.status) == {"pass"}

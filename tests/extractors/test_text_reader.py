@@ -1,4 +1,4 @@
-"""The text reader and the shared mapper on the garbled seed conversion (FORMAT.md §6.3)."""
+"""The text reader and the shared mapper on the garbled seed conversion (docs/format.md §6.3)."""
 
 from __future__ import annotations
 
