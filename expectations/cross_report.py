@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from expectations.rules import CROSS_YEAR, display, fmt
-from extractors.report import CHECK_RESULT_COLUMNS
+from extractors.report import CHECK_RESULT_COLUMNS, CheckStatus, Severity
 from extractors.template import flat_key, s2, s3, s4
 
 if TYPE_CHECKING:
@@ -117,25 +117,25 @@ def _same_scope(report: LoadedReport, candidates: list[LoadedReport]) -> list[Lo
 
 
 def _result(
-    report: LoadedReport, rule: str, status: str, severity: str, detail: str, cells: list[str]
+    report: LoadedReport, rule: str, status: CheckStatus, severity: Severity, detail: str, cells: list[str]
 ) -> tuple[Any, ...]:
-    return (report.report_id, rule, status, severity, detail, list(dict.fromkeys(cells)))
+    return (report.report_id, rule, str(status), str(severity), detail, list(dict.fromkeys(cells)))
 
 
 def _judge(
     report: LoadedReport,
     rule: str,
-    severity: str,
+    severity: Severity,
     problems: list[str],
     missing: list[str],
     cells: list[str],
     passed: str,
 ) -> tuple[Any, ...]:
     if problems:
-        return _result(report, rule, "fail", severity, "; ".join(problems), cells)
+        return _result(report, rule, CheckStatus.FAIL, severity, "; ".join(problems), cells)
     if missing:
-        return _result(report, rule, "uncertain", severity, "cannot check: missing " + ", ".join(missing), [])
-    return _result(report, rule, "pass", severity, passed, [])
+        return _result(report, rule, CheckStatus.UNCERTAIN, severity, "cannot check: missing " + ", ".join(missing), [])
+    return _result(report, rule, CheckStatus.PASS, severity, passed, [])
 
 
 def carried_over_rule(cur: LoadedReport, prev: LoadedReport, confirmed: bool) -> tuple[Any, ...]:
@@ -153,7 +153,7 @@ def carried_over_rule(cur: LoadedReport, prev: LoadedReport, confirmed: bool) ->
                 f"({prev.year}, report {prev.report_id})"
             )
             cells.append(now)
-    severity = "error" if confirmed else "warning"
+    severity = Severity.ERROR if confirmed else Severity.WARNING
     return _judge(
         cur,
         "Y-1",
@@ -193,14 +193,15 @@ def stock_rules(cur: LoadedReport, prev: LoadedReport) -> list[tuple[Any, ...]]:
         _judge(
             cur,
             "Y-2",
-            "warning",
+            Severity.WARNING,
             flow_problems,
             missing,
             flow_cells,
             f"stock of {prev.year} + issued − repealed = in force",
         ),
         _judge(
-            cur, "T2-3", "warning", bound_problems, missing, bound_cells, f"repealed ≤ in force ({prev.year}) + issued"
+            cur, "T2-3", Severity.WARNING, bound_problems, missing, bound_cells,
+            f"repealed ≤ in force ({prev.year}) + issued"
         ),
     ]
 
@@ -228,8 +229,9 @@ def jump_rule(cur: LoadedReport, prev: LoadedReport) -> tuple[Any, ...]:
             problems.append(f"{display(key)} fell to 0 from {fmt(b)} ({prev.year})")
             cells.append(key)
     if not compared:
-        return _result(cur, "Y-3", "uncertain", "warning", "cannot check: no headline total in both years", [])
-    return _judge(cur, "Y-3", "warning", problems, [], cells, f"no ×10 jump or fall to 0 against {prev.year}")
+        return _result(cur, "Y-3", CheckStatus.UNCERTAIN, Severity.WARNING,
+                       "cannot check: no headline total in both years", [])
+    return _judge(cur, "Y-3", Severity.WARNING, problems, [], cells, f"no ×10 jump or fall to 0 against {prev.year}")
 
 
 def _area_prefix(code: str) -> str:
@@ -282,7 +284,7 @@ def aggregate_rules(reports: list[LoadedReport]) -> list[tuple[Any, ...]]:
             _judge(
                 parent,
                 "P-1",
-                "warning",
+                Severity.WARNING,
                 problems,
                 missing,
                 cells,
