@@ -20,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check flows extractors expectations warehouse tests bench
 	$(BIN)/mypy flows extractors expectations warehouse
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest

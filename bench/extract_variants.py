@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.extract import extract_bytes
 from tests.extractors.test_html_and_docx_end_to_end import DOCX_LAYOUTS, HTML_LAYOUTS
 from tests.extractors.test_pdf_fixtures import LAYOUTS as PDF_LAYOUTS
+from tests.fixtures.checked import extract_bytes
 from tests.fixtures.render_docx import render_docx
 from tests.fixtures.render_html import render_html
 from tests.fixtures.render_pdf import render_pdf

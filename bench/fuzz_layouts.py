@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.extract import extract_bytes
+from tests.fixtures.checked import extract_bytes
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_docx import DocxLayout, render_docx
 from tests.fixtures.render_html import HtmlLayout, render_flattened_text, render_html

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from expectations.rules import evaluate_report
+from expectations.validate import evaluate_report
 from tests.fixtures.reports import report_from_answer
 from tests.fixtures.values import make_answer, with_cell
 

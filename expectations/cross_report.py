@@ -1,4 +1,4 @@
-"""Rules across reports, run in the warehouse after each load (FORMAT.md §5.4, §8.4).
+"""Rules across reports, run in the warehouse after each load (docs/format.md §5.4, §8.4).
 
 Y-1  this year's 上年结转 = last year's 结转下年度, per column (same agency);
 Y-2  in_force(Y) = in_force(Y−1) + issued(Y) − repealed(Y) for 规章 and 规范性文件;
@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from expectations.rules import CROSS_YEAR, display, fmt, s2, s3, s4
-from extractors.template import flat_key
+from expectations.rules import CROSS_YEAR, display, fmt
+from extractors.report import CHECK_RESULT_COLUMNS, CheckStatus, Severity
+from extractors.template import flat_key, s2, s3, s4
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
 _SECTION_KEY = {2: s2, 3: s3, 4: s4}
 
 
@@ -56,7 +56,7 @@ def _needed_keys() -> list[tuple[int, str, str]]:
     return list(dict.fromkeys(keys))
 
 
-def load_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
+def read_loaded_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
     """Reports with the few cells the cross-report rules read."""
     columns = {r[0] for r in con.execute("DESCRIBE reports").fetchall()}
     scope = "scope" if "scope" in columns else "NULL"
@@ -79,54 +79,63 @@ def load_reports(con: duckdb.DuckDBPyConnection) -> list[LoadedReport]:
     ]
 
 
-def _identity(report: LoadedReport) -> tuple[str, str] | None:
-    if report.agency_code:
-        return ("code", report.agency_code)
-    return ("name", report.agency) if report.agency else None
-
-
 def consecutive_pairs(reports: list[LoadedReport]) -> Iterator[tuple[LoadedReport, LoadedReport, bool]]:
-    """(this year, last year, identity confirmed by code) for the same agency and scope."""
-    by_code: dict[tuple[str, str | None, int], list[LoadedReport]] = {}
-    by_name: dict[tuple[str, str | None, int], list[LoadedReport]] = {}
+    """(this year, last year, identity confirmed by code) for the same agency and a compatible scope.
+
+    The agency is matched by code, else by name. A scope the identifier could not tell (`unknown`)
+    does not separate two years (a series whose wording changes would lose its pairs), but an
+    aggregate report is only ever compared with an aggregate. The same scope wins over an unknown one.
+    """
+    by_code: dict[tuple[str, int], list[LoadedReport]] = {}
+    by_name: dict[tuple[str, int], list[LoadedReport]] = {}
     for report in reports:
         if report.year is None:
             continue
         if report.agency_code:
-            by_code.setdefault((report.agency_code, report.scope, report.year), []).append(report)
+            by_code.setdefault((report.agency_code, report.year), []).append(report)
         if report.agency:
-            by_name.setdefault((report.agency, report.scope, report.year), []).append(report)
+            by_name.setdefault((report.agency, report.year), []).append(report)
     for report in reports:
         if report.year is None:
             continue
-        if report.agency_code and (previous := by_code.get((report.agency_code, report.scope, report.year - 1))):
-            yield from ((report, p, True) for p in previous)
+        by_code_previous = _same_scope(report, by_code.get((report.agency_code or "", report.year - 1), []))
+        if report.agency_code and by_code_previous:
+            yield from ((report, p, True) for p in by_code_previous)
         elif report.agency:
-            candidates = by_name.get((report.agency, report.scope, report.year - 1), [])
             # a code on both sides that differs means two different agencies of the same name
-            yield from ((report, p, False) for p in candidates if not (p.agency_code and report.agency_code))
+            candidates = [p for p in by_name.get((report.agency, report.year - 1), [])
+                          if not (p.agency_code and report.agency_code)]
+            yield from ((report, p, False) for p in _same_scope(report, candidates))
+
+
+def _same_scope(report: LoadedReport, candidates: list[LoadedReport]) -> list[LoadedReport]:
+    """Candidates whose scope agrees with the report's: equal ones if any, else own/unknown ones."""
+    equal = [c for c in candidates if c.scope == report.scope]
+    if equal or report.scope == "aggregate":
+        return equal
+    return [c for c in candidates if c.scope != "aggregate"]
 
 
 def _result(
-    report: LoadedReport, rule: str, status: str, severity: str, detail: str, cells: list[str]
+    report: LoadedReport, rule: str, status: CheckStatus, severity: Severity, detail: str, cells: list[str]
 ) -> tuple[Any, ...]:
-    return (report.report_id, rule, status, severity, detail, list(dict.fromkeys(cells)))
+    return (report.report_id, rule, str(status), str(severity), detail, list(dict.fromkeys(cells)))
 
 
 def _judge(
     report: LoadedReport,
     rule: str,
-    severity: str,
+    severity: Severity,
     problems: list[str],
     missing: list[str],
     cells: list[str],
     passed: str,
 ) -> tuple[Any, ...]:
     if problems:
-        return _result(report, rule, "fail", severity, "; ".join(problems), cells)
+        return _result(report, rule, CheckStatus.FAIL, severity, "; ".join(problems), cells)
     if missing:
-        return _result(report, rule, "uncertain", severity, "cannot check: missing " + ", ".join(missing), [])
-    return _result(report, rule, "pass", severity, passed, [])
+        return _result(report, rule, CheckStatus.UNCERTAIN, severity, "cannot check: missing " + ", ".join(missing), [])
+    return _result(report, rule, CheckStatus.PASS, severity, passed, [])
 
 
 def carried_over_rule(cur: LoadedReport, prev: LoadedReport, confirmed: bool) -> tuple[Any, ...]:
@@ -144,7 +153,7 @@ def carried_over_rule(cur: LoadedReport, prev: LoadedReport, confirmed: bool) ->
                 f"({prev.year}, report {prev.report_id})"
             )
             cells.append(now)
-    severity = "error" if confirmed else "warning"
+    severity = Severity.ERROR if confirmed else Severity.WARNING
     return _judge(
         cur,
         "Y-1",
@@ -184,14 +193,15 @@ def stock_rules(cur: LoadedReport, prev: LoadedReport) -> list[tuple[Any, ...]]:
         _judge(
             cur,
             "Y-2",
-            "warning",
+            Severity.WARNING,
             flow_problems,
             missing,
             flow_cells,
             f"stock of {prev.year} + issued − repealed = in force",
         ),
         _judge(
-            cur, "T2-3", "warning", bound_problems, missing, bound_cells, f"repealed ≤ in force ({prev.year}) + issued"
+            cur, "T2-3", Severity.WARNING, bound_problems, missing, bound_cells,
+            f"repealed ≤ in force ({prev.year}) + issued"
         ),
     ]
 
@@ -219,8 +229,9 @@ def jump_rule(cur: LoadedReport, prev: LoadedReport) -> tuple[Any, ...]:
             problems.append(f"{display(key)} fell to 0 from {fmt(b)} ({prev.year})")
             cells.append(key)
     if not compared:
-        return _result(cur, "Y-3", "uncertain", "warning", "cannot check: no headline total in both years", [])
-    return _judge(cur, "Y-3", "warning", problems, [], cells, f"no ×10 jump or fall to 0 against {prev.year}")
+        return _result(cur, "Y-3", CheckStatus.UNCERTAIN, Severity.WARNING,
+                       "cannot check: no headline total in both years", [])
+    return _judge(cur, "Y-3", Severity.WARNING, problems, [], cells, f"no ×10 jump or fall to 0 against {prev.year}")
 
 
 def _area_prefix(code: str) -> str:
@@ -273,7 +284,7 @@ def aggregate_rules(reports: list[LoadedReport]) -> list[tuple[Any, ...]]:
             _judge(
                 parent,
                 "P-1",
-                "warning",
+                Severity.WARNING,
                 problems,
                 missing,
                 cells,
@@ -287,11 +298,11 @@ def evaluate_cross_report(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """All cross-report results for the reports in the warehouse (columns of check_results)."""
     import pandas as pd
 
-    reports = load_reports(con)
+    reports = read_loaded_reports(con)
     rows: list[tuple[Any, ...]] = []
     for cur, prev, confirmed in consecutive_pairs(reports):
         rows.append(carried_over_rule(cur, prev, confirmed))
         rows.extend(stock_rules(cur, prev))
         rows.append(jump_rule(cur, prev))
     rows.extend(aggregate_rules(reports))
-    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    return pd.DataFrame(rows, columns=list(CHECK_RESULT_COLUMNS))

@@ -22,8 +22,9 @@ from great_expectations.render import LegacyRendererType, RenderedStringTemplate
 from great_expectations.render.renderer.renderer import renderer
 from great_expectations.render.renderer_configuration import RendererConfiguration, RendererValueType
 
-from expectations.rules import FAIL, UNCERTAIN, rule_from_dict
+from expectations.rules import rule_from_dict
 from expectations.vectorised import evaluate_frame
+from extractors.report import CheckStatus
 
 GE_SEVERITY: dict[str, FailureSeverity] = {
     "error": FailureSeverity.CRITICAL,
@@ -65,7 +66,7 @@ class RuleOutcomes(TableMetricProvider):
 
 
 class ExpectReportRuleToHold(BatchExpectation):
-    """Every report (row) of the batch satisfies one consistency rule of FORMAT.md §5.
+    """Every report (row) of the batch satisfies one consistency rule of docs/format.md §5.
 
     `definition` is the rule as data (kind, cells, equations …); a null operand makes the
     report `uncertain` for the rule rather than failing it."""
@@ -109,8 +110,8 @@ class ExpectReportRuleToHold(BatchExpectation):
         self, metrics: dict, runtime_configuration: dict | None = None, execution_engine: Any = None
     ) -> dict[str, Any]:
         found = metrics["xxgk.rule_outcomes"]
-        failed = sum(o[4] for o in found["outcomes"] if o[0] == FAIL)
-        unsure = sum(o[4] for o in found["outcomes"] if o[0] == UNCERTAIN)
+        failed = sum(o[4] for o in found["outcomes"] if o[0] == CheckStatus.FAIL)
+        unsure = sum(o[4] for o in found["outcomes"] if o[0] == CheckStatus.UNCERTAIN)
         return {
             "success": failed == 0,
             "result": {

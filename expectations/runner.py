@@ -1,7 +1,7 @@
 """One Great Expectations validation per batch: all reports of a run as one DataFrame.
 
 `validate_batch(reports)` builds the DataFrame (one row per report, columns = flat cell keys and
-document facts, see records.py), runs the stored suite `expectations/suites/reports.json` through
+document facts, see flat_record.py), runs the stored suite `expectations/suites/reports.json` through
 an ephemeral GE context, and returns the per-report results as a long DataFrame with the columns
 of the warehouse `check_results` table. GE is imported here, lazily: importing it costs seconds.
 """
@@ -14,16 +14,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from expectations.records import BOOL_FIELDS, RECORD_FIELDS, TEXT_FIELDS, report_id, report_record
-from expectations.rules import PASS, RULES, Rule, rule_from_dict
-from extractors.report import Report
+from expectations.flat_record import BOOL_FIELDS, RECORD_FIELDS, TEXT_FIELDS, report_record
+from expectations.rules import RULES, Rule, rule_from_dict
+from extractors.report import CHECK_RESULT_COLUMNS, CheckResult, CheckStatus, Report, ReportStatus, Severity
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SUITE_NAME = "xxgk_reports"
 SUITE_PATH = Path(__file__).parent / "suites" / "reports.json"
-RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
 
 
 def suite_dict(rules: Sequence[Rule] = RULES) -> dict[str, Any]:
@@ -35,7 +34,7 @@ def suite_dict(rules: Sequence[Rule] = RULES) -> dict[str, Any]:
     suite = gx.ExpectationSuite(
         name=SUITE_NAME,
         expectations=[expectation_for(r.to_dict()) for r in rules],
-        meta={"generated_from": "expectations/rules.py"},
+        meta={"generated_from": "expectations/rules/catalogue.py"},
     )
     data: dict[str, Any] = dict(suite.to_json_dict())
     data.pop("id", None)
@@ -130,7 +129,8 @@ def validate_frame(frame: pd.DataFrame) -> pd.DataFrame:
                     f"expectation {result.expectation_config.kwargs.get('rule')} did not run: {result.exception_info}"
                 )
             definition = result.expectation_config.kwargs["definition"]
-            outcomes: list[tuple[str, str, list[str]]] = [(PASS, definition["statement"], [])] * len(ids)
+            passed: tuple[str, str, list[str]] = (CheckStatus.PASS.value, definition["statement"], [])
+            outcomes: list[tuple[str, str, list[str]]] = [passed] * len(ids)
             for status, detail, cells, positions, _ in result.result["details"]["outcomes"]:
                 for position in positions.split():
                     outcomes[int(position)] = (status, detail, cells)
@@ -138,35 +138,57 @@ def validate_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 (rid, definition["rule"], status, definition["severity"], detail, list(cells))
                 for rid, (status, detail, cells) in zip(ids, outcomes, strict=True)
             )
-    return pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    return pd.DataFrame(rows, columns=list(CHECK_RESULT_COLUMNS))
 
 
 def validate_batch(reports: Sequence[Report], texts: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Every rule on every report of the batch in ONE GE validation; columns RESULT_COLUMNS."""
+    """Every rule on every report of the batch in ONE GE validation; columns CHECK_RESULT_COLUMNS."""
     import pandas as pd
 
     if not reports:
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+        return pd.DataFrame(columns=list(CHECK_RESULT_COLUMNS))
     return validate_frame(batch_frame(reports, texts))
 
 
-def batch_statuses(results: pd.DataFrame) -> dict[str, str]:
+def batch_statuses(results: pd.DataFrame) -> dict[str, ReportStatus]:
     """report_id → ok/invalid from a results frame (only error-severity failures invalidate)."""
-    failed = results[(results["status"] == "fail") & (results["severity"] == "error")]["report_id"]
+    failed = results[(results["status"] == CheckStatus.FAIL) & (results["severity"] == Severity.ERROR)]["report_id"]
     bad = set(failed)
-    return {rid: ("invalid" if rid in bad else "ok") for rid in results["report_id"].unique()}
+    return {rid: (ReportStatus.INVALID if rid in bad else ReportStatus.OK) for rid in results["report_id"].unique()}
+
+
+def batch_checks(results: pd.DataFrame) -> dict[str, list[CheckResult]]:
+    """report_id → its check results, in suite order: what the loader writes and the run counts."""
+    checks: dict[str, list[CheckResult]] = {}
+    for report_id, rule, status, severity, detail, cells in results[list(CHECK_RESULT_COLUMNS)].itertuples(
+            index=False, name=None):
+        checks.setdefault(report_id, []).append(
+            CheckResult(rule, CheckStatus(status), Severity(severity), detail, list(cells)))
+    return checks
+
+
+def validate_reports(reports: Sequence[Report]) -> pd.DataFrame:
+    """Validate a batch once and put the results on the reports: their checks and their status.
+
+    This is the single source of check results in a flow run; nothing else evaluates the rules."""
+    results = validate_batch(reports)
+    checks, statuses = batch_checks(results), batch_statuses(results)
+    for report in reports:
+        report.checks = checks.get(report.report_id, [])
+        report.status = statuses.get(report.report_id, report.status)
+    return results
 
 
 __all__ = [
-    "RESULT_COLUMNS",
     "SUITE_PATH",
+    "batch_checks",
     "batch_frame",
     "batch_statuses",
     "load_suite",
-    "report_id",
     "suite_rules",
     "validate_batch",
     "validate_frame",
+    "validate_reports",
     "write_suite",
 ]
 

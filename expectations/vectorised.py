@@ -14,19 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from expectations.rules import (
-    FAIL,
-    PASS,
-    SKIP,
-    UNCERTAIN,
-    DomainRule,
-    Equation,
-    LinearRule,
-    LocaliseRule,
-    Rule,
-    ZeroWhenNoneRule,
-    as_decimal,
-)
+from expectations.rules import DomainRule, Equation, LinearRule, LocaliseRule, Rule, ZeroWhenNoneRule
+from extractors.report import CheckStatus
+from extractors.sums import as_decimal
+
+PASS, FAIL, UNCERTAIN, SKIP = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.UNCERTAIN, CheckStatus.SKIP
 
 # A row's outcome that differs from (pass, rule.statement, []): (status, detail, cells).
 Exception_ = tuple[str, str, list[str]]
@@ -76,7 +68,7 @@ def equation_codes(
             complete = ~np.isnan(values).any(axis=1) & ~decided
             delta = left_sum - np.nansum(values, axis=1)
             # A complete left side must balance; with blanks on the left (never negative) the
-            # known part may only fail by exceeding (rules.evaluate_equation says the same).
+            # known part may only fail by exceeding (sums.evaluate_equation says the same).
             full = complete & ~left_missing
             status[full] = np.where(np.abs(delta[full]) <= tol, _P, _F)
             partial = complete & left_missing

@@ -1,7 +1,8 @@
-"""A file's bytes → a Report: sniff the format, read, map, identify, check.
+"""A file's bytes → a Report: sniff the format, read, map, identify.
 
-Pure: no Prefect, no DuckDB, no network. Every failure becomes a status and a one-sentence
-reason naming the file; nothing here lets a traceback escape to the caller.
+Pure: no Prefect, no DuckDB, no network, no validation (the rules run above this layer:
+in `xxgk extract` through expectations/validate.py, in a flow run in one GE batch). Every
+failure becomes a status and a one-sentence reason naming the file; nothing here lets a traceback escape to the caller.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from pathlib import Path
 
 from extractors.document import Document, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.mapping import heading_section, map_document
-from extractors.report import Report
+from extractors.report import Report, ReportStatus
 
-EXTRACTOR_VERSION = "0.1.0"
 REPORT_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".shtml", ".docx", ".doc", ".wps", ".md", ".txt"})
 _TITLE_LINES = 6
 
@@ -44,11 +44,12 @@ def extract_path(path: Path | str, settings: ExtractSettings | None = None) -> R
     try:
         size = Path(path).stat().st_size
         if size > settings.max_bytes:
-            return _failed(Report(source, ""), "error", f"{source}: file is {size / 1e6:.1f} MB, over the "
+            return _failed(Report(source, ""), ReportStatus.ERROR, f"{source}: file is {size / 1e6:.1f} MB, over the "
                                                          f"{settings.max_bytes / 1e6:.0f} MB limit")
         data = Path(path).read_bytes()
     except OSError as exc:
-        return _failed(Report(source, ""), "error", f"{source}: cannot read the file ({exc.strerror or exc})")
+        reason = f"{source}: cannot read the file ({exc.strerror or exc})"
+        return _failed(Report(source, ""), ReportStatus.ERROR, reason)
     return extract_bytes(data, source, settings=settings)
 
 
@@ -58,25 +59,24 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
     settings = settings or ExtractSettings()
     report = Report(source=source, sha256=sha256_hex(data))
     if not data:
-        return _failed(report, "error", f"{source}: the file is empty")
+        return _failed(report, ReportStatus.ERROR, f"{source}: the file is empty")
     if len(data) > settings.max_bytes:
-        return _failed(report, "error", f"{source}: file is {len(data) / 1e6:.1f} MB, over the "
+        return _failed(report, ReportStatus.ERROR, f"{source}: file is {len(data) / 1e6:.1f} MB, over the "
                                         f"{settings.max_bytes / 1e6:.0f} MB limit")
     try:
         doc = read_document(data, source, http_charset)
     except UnreadableDocument as exc:
-        return _failed(report, "error", str(exc))
+        return _failed(report, ReportStatus.ERROR, str(exc))
     except UnsupportedDocument as exc:
-        return _failed(report, "unsupported", str(exc))
+        return _failed(report, ReportStatus.UNSUPPORTED, str(exc))
     except Exception as exc:  # a reader bug must not stop the run; it is reported instead
-        return _failed(report, "error", f"{source}: the reader failed ({type(exc).__name__}: {exc})")
+        return _failed(report, ReportStatus.ERROR, f"{source}: the reader failed ({type(exc).__name__}: {exc})")
     report.format = doc.format
     return build_report(doc, report)
 
 
 def build_report(doc: Document, report: Report) -> Report:
-    """Map, identify and check a read document."""
-    from expectations.rules import evaluate_report, status_for
+    """Map and identify a read document; its checks and final status come from validation."""
     from extractors.identity import identify
     from extractors.narrative import extract_narrative
 
@@ -88,11 +88,9 @@ def build_report(doc: Document, report: Report) -> Report:
         reason = "no section 三 request table with numbers was found, so this does not read as a filled-in report"
         if doc.pages_without_text:
             reason = f"{doc.pages_without_text} page(s) have no text layer (the tables are images); this needs OCR"
-        return _failed(report, "unsupported", f"{report.source}: {reason}")
+        return _failed(report, ReportStatus.UNSUPPORTED, f"{report.source}: {reason}")
     report.text = doc.text
     report.narrative = extract_narrative(doc.text)
-    report.checks = evaluate_report(report, doc.text)
-    report.status = status_for(report.checks)
     return report
 
 
@@ -176,7 +174,7 @@ def _read_text(data: bytes, source: str) -> Document:
     return read_text(data, source)
 
 
-def _failed(report: Report, status: str, reason: str) -> Report:
+def _failed(report: Report, status: ReportStatus, reason: str) -> Report:
     report.status = status
     report.errors.append(reason)
     report.cells.clear()

@@ -1,7 +1,7 @@
 """The NBS division gazetteer (extractors/divisions/*.csv): codes, names and parent chains.
 
 Titles and contact lines name places by their printed names; the warehouse wants codes. This module
-is the one place that knows the quirks of the NBS lists (FORMAT.md §8.2, §8.5):
+is the one place that knows the quirks of the NBS lists (docs/format.md §8.2, §8.5):
 
 - codes are stored short and padded here: province `64` → `640000`, city `6405` → `640500`;
 - 直辖市 and 省直辖县级 units hang under *grouping* city rows (市辖区, 县, 省直辖县级行政区划) that
@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-LEVELS = ("province", "prefecture", "county", "township")
 GROUPING_CITY_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 MUNICIPALITY_PROVINCES = frozenset({"110000", "120000", "310000", "500000"})  # 直辖市
 PSEUDO_COUNTY_DIGITS = range(71, 81)  # NBS 开发区/新区/管理区 county codes xx71–xx80

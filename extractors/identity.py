@@ -1,6 +1,6 @@
 """Who published a report and for which year: title parse, gazetteer resolution, body evidence.
 
-FORMAT.md §8. The title gives the agency string ("沙坡头区文昌镇", "淮安市洪泽区人民政府"); the
+docs/format.md §8. The title gives the agency string ("沙坡头区文昌镇", "淮安市洪泽区人民政府"); the
 gazetteer turns its place names into division codes. A name that several divisions share (文昌镇
 under five counties, 朝阳区, 鼓楼区) is resolved only by evidence — the places the title names before
 it, then the body's full name, address and other mentions of one candidate's parents — and is
@@ -8,7 +8,7 @@ otherwise left without a code. Every step that decided something is written to `
 
 Choices the contract leaves open, decided here:
 - `agency.name` is the title's agency string as printed, whitespace removed.
-- A government's 办公室/办公厅 publishes the government's own report (FORMAT.md §8.4), so it keeps the
+- A government's 办公室/办公厅 publishes the government's own report (docs/format.md §8.4), so it keeps the
   government's level and code, with kind `government_office`.
 - A department (局, 委员会, …) gets level `department`; province/city/county/code are those of the
   government it belongs to, so reports can still be grouped by place.
@@ -23,15 +23,14 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from extractors.gazetteer import MUNICIPALITY_PROVINCES, Division, Gazetteer
+from extractors.identity_evidence import MIN_MENTION_LENGTH, corroborate, disambiguate, report_scope, report_year
 from extractors.report import Agency
 
 TITLE_SEARCH_LINES = 8  # the title is among the first lines; later lines are body text
 MAX_TITLE_PARTS = 3  # a title may be split over up to three lines
 MAX_TITLE_LENGTH = 80
-MIN_MENTION_LENGTH = 3  # shorter names (城区, 郊区) are ordinary words in body text
 
 _YEAR_RE = re.compile(
     r"[(（]?(?:(?P<digits>(?:19|20)\d{2})年?度?|(?P<hanzi>[一二][〇○零O0一二三四五六七八九]{3})年度?)[)）]?"
@@ -81,26 +80,7 @@ _SUFFIX_LEVELS = (
 )
 _PROVINCE_SHORT_RE = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
 
-_ADDRESS_RE = re.compile(r"(?:通讯地址|办公地址|联系地址|地址)[:：]?([^;；,，。)）]{4,40})")
-_CONTACT_WORDS = ("联系", "地址", "邮编", "电话", "咨询")
-_FULL_NAME_TAIL_RE = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|街道办事处|办事处|管理委员会|管委会)?")
 _AGENCY_IN_BODY_RE = re.compile(r"本(?:年度)?报告由(.{2,40}?)(?:根据|依据|按照|依照|编制|负责)")
-
-_PERIOD_RE = re.compile(r"((?:19|20)\d{2})年0?1月0?1日起?(?:至|到|—|－|-|~|～)(?:((?:19|20)\d{2})年)?12月31日")
-_OPENING_YEAR_RE = re.compile(r"总体情况[^0-9]{0,6}((?:19|20)\d{2})年[,，]")
-_AGGREGATE_RES = (
-    re.compile(
-        r"全(?:省|市|区|县|州|旗|盟)(?:各级行政机关|各级政府|各地各部门|各部门|各单位|范围内)?(?:共|累计|总计|合计)?"
-        r"(?:受理|收到|办理|接收|新收)[^。;；]{0,12}?申请"
-    ),
-    re.compile(r"各级行政机关"),
-    re.compile(r"汇总[^。]{0,12}(?:各地|各部门|各单位|各级)|(?:各地|各部门|各单位|各级)[^。]{0,20}汇总"),
-)
-_OWN_RES = (
-    re.compile(r"(?:本机关|本单位|本部门|本级)(?:共|全年|本年度)?(?:受理|收到|接收)"),
-    re.compile(r"[省市区县镇乡]政府办?代表[省市区县镇乡]政府"),
-)
-
 
 @dataclass
 class Identity:
@@ -145,8 +125,8 @@ def identify(title_lines: list[str], text: str, gazetteer: Gazetteer | None = No
     if agency_string:
         agency.name = agency_string
         _resolve(agency, agency_string, body, gazetteer)
-    agency.scope = _scope(agency, body)
-    year, year_evidence = _year(title.year if title else None, body)
+    agency.scope = report_scope(agency, body)
+    year, year_evidence = report_year(title.year if title else None, body)
     return Identity(agency=agency, year=year, title=title.text if title else None, year_evidence=year_evidence)
 
 
@@ -174,7 +154,7 @@ def find_title(lines: list[str]) -> TitleParse | None:
 
 
 def parse_title(title: str) -> TitleParse:
-    """Split one title into agency string and year (FORMAT.md §8.2 step 1)."""
+    """Split one title into agency string and year (docs/format.md §8.2 step 1)."""
     text = _compact(title)
     year = None
     if found := _YEAR_RE.search(text):
@@ -217,9 +197,9 @@ def _resolve(agency: Agency, agency_string: str, body: str, gazetteer: Gazetteer
     kind = _kind(parse, tail, unknown_unit)
     candidates = parse.places[-1][1] if parse.places else []
     if len(candidates) > 1:
-        candidates = _disambiguate(candidates, body, gazetteer, agency.evidence)
+        candidates = disambiguate(candidates, body, gazetteer, agency.evidence)
     elif candidates:
-        _corroborate(candidates[0], body, gazetteer, agency.evidence)
+        corroborate(candidates[0], body, gazetteer, agency.evidence)
     chain = _common_chain([gazetteer.parent_chain(c.code) for c in candidates])
     if len(candidates) == 1:
         agency.evidence.append(f"gazetteer: {_chain_text(chain)} = {candidates[0].code}")
@@ -321,7 +301,7 @@ def _unknown_unit(tail: str) -> tuple[str, str] | None:
 
 
 def _kind(parse: _Parse, tail: str, unknown_unit: str | None) -> str | None:
-    """FORMAT.md §8.1 agency_kind from the organisation text after (and before) the places."""
+    """docs/format.md §8.1 agency_kind from the organisation text after (and before) the places."""
     last_name = unknown_unit or (parse.places[-1][0] if parse.places else "")
     last = parse.places[-1][1] if parse.places and unknown_unit is None else []
     if parse.prefix:
@@ -407,121 +387,6 @@ def _common_chain(chains: list[list[Division]]) -> list[Division]:
             break
         common.append(level_divisions[0])
     return common
-
-
-# ---------------------------------------------------------------- body evidence
-
-
-def _disambiguate(candidates: list[Division], body: str, gazetteer: Gazetteer, evidence: list[str]) -> list[Division]:
-    """Narrow same-name candidates with body evidence in FORMAT.md §8.2 order; all stay if none helps."""
-    chains = {c.code: gazetteer.parent_chain(c.code) for c in candidates}
-    names = {code: {d.name for d in chain} for code, chain in chains.items()}
-    distinctive = {  # names that rule out at least one other candidate
-        code: {n for n in own if not all(n in names[other] for other in names)} for code, own in names.items()
-    }
-    remaining = list(candidates)
-    for finder in (_full_name_in_body, _address_evidence, _mention_evidence):
-        support = {c.code: finder(chains[c.code], distinctive[c.code], body) for c in remaining}
-        supported = [c for c in remaining if support[c.code]]
-        if not supported or len(supported) == len(remaining):
-            continue
-        remaining = supported
-        for division in supported:
-            evidence.append(f"{support[division.code]} → {division.code}")
-        if len(supported) == 1:
-            break
-    if len(remaining) > 1:
-        codes = ", ".join(c.code for c in remaining)
-        evidence.append(f"ambiguous: {candidates[0].name} is {codes}; no body evidence decides, code left null")
-    return remaining
-
-
-def _corroborate(division: Division, body: str, gazetteer: Gazetteer, evidence: list[str]) -> None:
-    """Record the body evidence that agrees with an already unique resolution."""
-    chain = gazetteer.parent_chain(division.code)
-    every_name = {d.name for d in chain}
-    for finder in (_full_name_in_body, _address_evidence):
-        if found := finder(chain, every_name, body):
-            evidence.append(found)
-
-
-def _full_name_in_body(chain: list[Division], distinctive: set[str], body: str) -> str | None:
-    """(a) the agency named with its parents, best in the contact line (中卫市沙坡头区文昌镇人民政府)."""
-    unit, parents = chain[-1].name, [d.name for d in chain[:-1]]
-    best: tuple[bool, int, str] | None = None  # (in a contact sentence, length, full name)
-    for size in range(len(parents), 0, -1):
-        for chosen in combinations(parents, size):
-            if not distinctive & {*chosen, unit}:
-                continue
-            needle = "".join(chosen) + unit
-            for found in re.finditer(re.escape(needle), body):
-                tail = _FULL_NAME_TAIL_RE.match(body, found.end())
-                full = needle + (tail.group(0) if tail else "")
-                end = body.find("。", found.end())
-                sentence = body[body.rfind("。", 0, found.start()) + 1 : end if end >= 0 else len(body)]
-                candidate = (any(word in sentence for word in _CONTACT_WORDS), len(full), full)
-                best = max(best, candidate) if best else candidate
-    if best is None:
-        return None
-    in_contact, _, full = best
-    return f"{'contact line' if in_contact else 'full name in body'}: {full}"
-
-
-def _address_evidence(chain: list[Division], distinctive: set[str], body: str) -> str | None:
-    """(b) an address that starts with one candidate's places (地址：中卫市沙坡头区文萃南街111号)."""
-    for found in _ADDRESS_RE.finditer(body):
-        address = found.group(1)
-        if any(name in address for name in distinctive if len(name) >= 2):
-            return f"address: {address}"
-    return None
-
-
-def _mention_evidence(chain: list[Division], distinctive: set[str], body: str) -> str | None:
-    """(f) the body names one candidate's parent places (cited superior documents, the portal)."""
-    mentioned = [name for name in distinctive if len(name) >= MIN_MENTION_LENGTH and name in body]
-    return f"body mentions: {'、'.join(sorted(mentioned))}" if mentioned else None
-
-
-# ---------------------------------------------------------------- scope and year
-
-
-def _scope(agency: Agency, body: str) -> str:
-    """FORMAT.md §8.4: aggregate when the body reports for the whole area, own when it reports for
-    the agency itself (or the agency is a township, a department or a government's 办公厅), else unknown."""
-    for pattern in _AGGREGATE_RES:
-        if found := pattern.search(body):
-            agency.evidence.append(f"scope aggregate: {found.group(0)}")
-            return "aggregate"
-    for pattern in _OWN_RES:
-        if found := pattern.search(body):
-            agency.evidence.append(f"scope own: {found.group(0)}")
-            return "own"
-    if agency.level in ("township", "department") or agency.kind == "government_office":
-        return "own"
-    return "unknown"
-
-
-def _year(title_year: int | None, body: str) -> tuple[int | None, list[str]]:
-    """The title year, checked against the statistics period; the period (then the opening
-    "2023年，") when the title has none (FORMAT.md §8.2 step 4)."""
-    evidence: list[str] = []
-    period = _PERIOD_RE.search(body)
-    period_year = int(period.group(1)) if period else None
-    if period and period.group(2) and period.group(2) != period.group(1):
-        evidence.append(f"statistics period spans years: {period.group(0)}")
-    if title_year is not None:
-        evidence.append(f"title year {title_year}")
-        if period_year is not None:
-            verdict = "agrees" if period_year == title_year else "DISAGREES"
-            evidence.append(f"statistics period {period_year} {verdict}")
-        return title_year, evidence
-    if period_year is not None:
-        evidence.append(f"statistics period: {period.group(0) if period else ''}")
-        return period_year, evidence
-    if opening := _OPENING_YEAR_RE.search(body):
-        evidence.append(f"section 一 opens with {opening.group(1)}年")
-        return int(opening.group(1)), evidence
-    return None, evidence
 
 
 def _compact(text: str) -> str:

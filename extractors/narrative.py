@@ -1,4 +1,4 @@
-"""Figures stated in the prose of sections 一 and 六 (FORMAT.md §7), and where the sections are.
+"""Figures stated in the prose of sections 一 and 六 (docs/format.md §7), and where the sections are.
 
 The prose is cleaned before matching (page furniture, line breaks inside sentences, spaces
 inside "1800 余条", markdown bullets) while keeping a map back to the original characters, so

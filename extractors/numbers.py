@@ -1,4 +1,4 @@
-"""Number normalisation for table cells (FORMAT.md §6.4).
+"""Number normalisation for table cells (docs/format.md §6.4).
 
 A cell is either a number, an explicit not-applicable marker, blank, or not a number at all;
 callers need to tell those apart (blank may later become 0 under §6.5, a marker never silently).

@@ -199,7 +199,7 @@ def _continues_cell(previous: Line, line: Line, size: float, text_width: float) 
 
 def _grid(lines: Sequence[Line], source: str, page: int, column_gap_ratio: float) -> Grid | None:
     value_segments = [s for line in lines for s in line.segments if s.is_value]
-    value_columns = _value_columns(value_segments)
+    value_columns = _value_columns(value_segments, lines)
     if not value_columns:
         return None
     value_line_ids = {s.line for s in value_segments}
@@ -250,10 +250,13 @@ class _Columns:
         return index < len(self.labels)
 
 
-def _value_columns(segments: list[Segment]) -> list[tuple[float, float]]:
+def _value_columns(segments: list[Segment], lines: Sequence[Line]) -> list[tuple[float, float]]:
     """X-ranges where numbers stand; a range few numbers use is a value centred over merged columns.
 
-    Such a merged value is left out of the column list and later joins its nearest column.
+    Such a merged value is left out of the column list and later joins its nearest column, unless
+    it stands after its row label beside a value of a well-used column: values printed side by
+    side on one line are separate cells, however few rows use their columns (a table broken by a
+    page can leave one three-column row above rows whose single value spans the columns).
     """
     groups: list[tuple[float, float, int]] = []
     for segment in sorted(segments, key=lambda s: s.x0):
@@ -263,7 +266,21 @@ def _value_columns(segments: list[Segment]) -> list[tuple[float, float]]:
         else:
             groups.append((segment.x0, segment.x1, 1))
     strongest = max((count for _, _, count in groups), default=0)
-    return [(x0, x1) for x0, x1, count in groups if count >= 0.3 * strongest]
+    strong = [(x0, x1) for x0, x1, count in groups if count >= 0.3 * strongest]
+    beside = {_group_of(groups, s) for line in lines for s in _values_after_label(line)
+              if any(_group_of(groups, t) in strong for t in _values_after_label(line) if t is not s)}
+    return [(x0, x1) for x0, x1, count in groups if count >= 0.3 * strongest or (x0, x1) in beside]
+
+
+def _values_after_label(line: Line) -> list[Segment]:
+    """The values of a line right of its last text segment (never an item number inside a label)."""
+    last_text = max((i for i, s in enumerate(line.segments) if not s.is_value), default=-1)
+    values = [s for s in line.segments[last_text + 1:] if s.is_value]
+    return values if len(values) >= 2 else []
+
+
+def _group_of(groups: list[tuple[float, float, int]], segment: Segment) -> tuple[float, float]:
+    return next((x0, x1) for x0, x1, _ in groups if x0 <= segment.x0 and segment.x1 <= x1)
 
 
 def _merge_intervals(intervals: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:

@@ -1,12 +1,15 @@
 """The canonical report: identity, cells with provenance, check results, and its JSON form.
 
-The JSON form is CONTRACT.md §1; `Report.to_json()` is the only place that shapes it.
+The JSON form is docs/contract.md §1; `Report.to_json()` is the only place that shapes it.
+This is the bottom layer every stage shares: the statuses, the report id and the JSON shape
+are defined here once, so no stage has to import another to agree on them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from extractors.document import Provenance
@@ -18,7 +21,63 @@ from extractors.template import (
     section2_rows,
 )
 
-STATUSES = ("ok", "invalid", "unsupported", "error")
+
+class ReportStatus(StrEnum):
+    """What became of a file; the values are the strings of the JSON and the warehouse."""
+
+    OK = "ok"
+    INVALID = "invalid"
+    UNSUPPORTED = "unsupported"
+    ERROR = "error"
+
+    @property
+    def extracted(self) -> bool:
+        """The file read as a report (its cells are kept, the rules ran); else it is quarantined."""
+        return self in (ReportStatus.OK, ReportStatus.INVALID)
+
+
+class CheckStatus(StrEnum):
+    """The outcome of one rule on one report (SKIP: an equation that does not apply)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNCERTAIN = "uncertain"
+    SKIP = "skip"
+
+
+class Severity(StrEnum):
+    """Only an `error` failure makes a report `invalid`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class AgencyLevel(StrEnum):
+    """The administrative level of a publishing body (`department`: a body of a government)."""
+
+    NATIONAL = "national"
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    DEPARTMENT = "department"
+
+
+# The columns of a check result wherever results travel as a table (GE batch, cross-report, warehouse).
+CHECK_RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
+ADMIN_LEVELS = tuple(level for level in AgencyLevel if level is not AgencyLevel.DEPARTMENT)
+
+
+def report_id_of(sha256: str) -> str:
+    """The report id: first 16 hex characters of the file's sha256 (docs/contract.md §3)."""
+    return sha256[:16]
+
+
+def status_for(checks: list[CheckResult]) -> ReportStatus:
+    """`invalid` when any error-severity rule fails; warnings, info and uncertain never do."""
+    failed = any(c.status == CheckStatus.FAIL and c.severity == Severity.ERROR for c in checks)
+    return ReportStatus.INVALID if failed else ReportStatus.OK
 
 
 @dataclass
@@ -31,7 +90,7 @@ class Cell:
     value: Decimal | None
     raw: str
     provenance: Provenance | None = None
-    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived
+    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived, unlocated, not_found, unparsed
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -43,7 +102,7 @@ class Agency:
     """Who published the report, resolved against the division gazetteer where evidence allows."""
 
     name: str | None = None
-    level: str | None = None  # province | prefecture | county | township | department
+    level: str | None = None  # an AgencyLevel value
     province: str | None = None
     city: str | None = None
     county: str | None = None
@@ -73,16 +132,16 @@ class CheckResult:
     """The outcome of one consistency rule on one report, with the arithmetic as evidence."""
 
     rule: str
-    status: str  # pass | fail | uncertain
-    severity: str = "error"  # error | warning | info
+    status: CheckStatus
+    severity: Severity = Severity.ERROR
     detail: str = ""
     cells: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
-            "status": self.status,
-            "severity": self.severity,
+            "status": str(self.status),
+            "severity": str(self.severity),
             "detail": self.detail,
             "cells": list(self.cells),
         }
@@ -90,7 +149,7 @@ class CheckResult:
 
 @dataclass
 class NarrativeFact:
-    """A figure stated in the prose of sections 一 or 六 (FORMAT.md §7)."""
+    """A figure stated in the prose of sections 一 or 六 (docs/format.md §7)."""
 
     key: str
     value: Decimal | None
@@ -120,7 +179,7 @@ class Report:
 
     source: str
     sha256: str
-    status: str = "ok"
+    status: ReportStatus = ReportStatus.OK
     template: str | None = None
     year: int | None = None
     title: str | None = None
@@ -134,6 +193,10 @@ class Report:
     # N-*); it is not part of the JSON output.
     text: str = field(default="", repr=False)
 
+    @property
+    def report_id(self) -> str:
+        return report_id_of(self.sha256)
+
     def value(self, section: int, row_key: str, col_key: str) -> Decimal | None:
         cell = self.cells.get((section, row_key, col_key))
         return cell.value if cell else None
@@ -142,12 +205,12 @@ class Report:
         self.cells[cell.key] = cell
 
     def to_json(self, with_provenance: bool = False) -> dict[str, Any]:
-        """The CONTRACT.md §1 object; `with_provenance` adds a `cells` list with raw text and location."""
-        extracted = self.status in ("ok", "invalid")
+        """The docs/contract.md §1 object; `with_provenance` adds a `cells` list with raw text and location."""
+        extracted = ReportStatus(self.status).extracted
         out: dict[str, Any] = {
             "source": self.source,
             "sha256": self.sha256,
-            "status": self.status,
+            "status": str(self.status),
             "template": self.template,
             "agency": self.agency.to_json(),
             "year": self.year,

@@ -1,6 +1,6 @@
 """The report template of 国办公开办函〔2021〕30号 (and its 2019 predecessor).
 
-This is the only module that spells out section/row/column keys (FORMAT.md §2–4, §6.1).
+This is the only module that spells out section/row/column keys (docs/format.md §2–4, §6.1).
 Every other stage imports them from here, so a key can never drift between the JSON output,
 the warehouse and the expectation suites.
 """
@@ -91,7 +91,7 @@ SECTION2_ROWS_2019: tuple[RowSpec, ...] = (
     ),
 )
 
-# Column headers that identify each template (FORMAT.md §6.1 "Detection").
+# Column headers that identify each template (docs/format.md §6.1 "Detection").
 TEMPLATE_2019_MARKERS = ("本年新制作", "上一年项目数量", "本年增/减", "政府集中采购")
 TEMPLATE_2021_MARKERS = ("本年制发件数", "现行有效件数", "本年收费金额")
 
@@ -106,7 +106,7 @@ SECTION3_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("total", "总计", ("总计", "合计")),
 )
 SECTION3_APPLICANT_COLUMNS = tuple(c.key for c in SECTION3_COLUMNS[:6])
-# The 法人或其他组织 subtotal column (cols 2–6) some local templates print (FORMAT.md §3.1; checked by T3-6).
+# The 法人或其他组织 subtotal column (cols 2–6) some local templates print (docs/format.md §3.1; checked by T3-6).
 SECTION3_LEGAL_PERSON_SUBTOTAL = "legal_person_subtotal"
 
 _D, _U, _P, _O = "denied", "unavailable", "not_processed", "other"
@@ -150,7 +150,7 @@ SECTION3_ROWS: tuple[RowSpec, ...] = (
 SECTION3_ROW_KEYS = tuple(r.key for r in SECTION3_ROWS)
 SECTION3_COLUMN_KEYS = tuple(c.key for c in SECTION3_COLUMNS)
 
-# Subtotal rows are not printed in the 2021 form; they are derived (FORMAT.md §3.2).
+# Subtotal rows are not printed in the 2021 form; they are derived (docs/format.md §3.2).
 SECTION3_GROUPS: dict[str, tuple[str, ...]] = {
     group: tuple(r.key for r in SECTION3_ROWS if r.group == group) for group in (_D, _U, _P, _O)
 }
@@ -168,7 +168,10 @@ SECTION3_GROUP_LABELS: dict[str, tuple[str, ...]] = {
     _P: ("不予处理",),
     _O: ("其他处理", "其它处理"),
 }
-OUTCOME_ROW_KEYS = SECTION3_ROW_KEYS[2:23]
+# The 21 outcome rows: from （一）予以公开 up to, not including, （七）总计.
+OUTCOME_ROW_KEYS = SECTION3_ROW_KEYS[SECTION3_ROW_KEYS.index("granted"):SECTION3_ROW_KEYS.index("outcome_total")]
+# The requests a table accounts for (一、二); every other row is an outcome of them.
+REQUEST_ROW_KEYS = ("new_requests", "carried_over")
 
 # ---------------------------------------------------------------- section 四
 SECTION4_GROUPS: tuple[ColumnSpec, ...] = (
@@ -214,6 +217,35 @@ def all_cell_keys(template: str | None = TEMPLATE_2021) -> list[tuple[int, str, 
 
 
 def flat_key(section: int, row_key: str, col_key: str) -> str:
-    """The flat column name of a cell (FORMAT.md: s2_<row>_<col>, s3_<row>__<col>, s4_<group>__<col>)."""
+    """The flat column name of a cell (docs/format.md: s2_<row>_<col>, s3_<row>__<col>, s4_<group>__<col>)."""
     sep = "_" if section == 2 else "__"
     return f"s{section}_{row_key}{sep}{col_key}"
+
+
+# ---------------------------------------------------------------- validated flat keys
+SECTION2_KEYS = frozenset(
+    (r.key, c.key) for rows in (SECTION2_ROWS, SECTION2_ROWS_2019) for r in rows for c in r.columns)
+# Section 三 rows and columns a record may carry: printed ones, derived subtotals, the local subtotal column.
+SECTION3_ALL_ROWS = (*SECTION3_ROW_KEYS, *SECTION3_SUBTOTALS)
+SECTION3_ALL_COLUMNS = (*SECTION3_COLUMN_KEYS, SECTION3_LEGAL_PERSON_SUBTOTAL)
+
+
+def s2(row: str, col: str) -> str:
+    """Flat key of a section 二 cell; raises on a key the template does not know."""
+    if (row, col) not in SECTION2_KEYS:
+        raise KeyError(f"section 二 has no cell {row}.{col} in extractors/template.py")
+    return flat_key(2, row, col)
+
+
+def s3(row: str, col: str) -> str:
+    """Flat key of a section 三 cell (printed or derived); raises on an unknown key."""
+    if row not in SECTION3_ALL_ROWS or col not in SECTION3_ALL_COLUMNS:
+        raise KeyError(f"section 三 has no cell {row}.{col} in extractors/template.py")
+    return flat_key(3, row, col)
+
+
+def s4(group: str, col: str) -> str:
+    """Flat key of a section 四 cell; raises on an unknown key."""
+    if group not in SECTION4_GROUP_KEYS or col not in SECTION4_COLUMN_KEYS:
+        raise KeyError(f"section 四 has no cell {group}.{col} in extractors/template.py")
+    return flat_key(4, group, col)

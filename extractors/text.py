@@ -1,7 +1,7 @@
 """Reader for text conversions (.md/.txt): pipe tables as PDF-to-text tools leave them.
 
 Lines that start with `|` form a table until a non-table line; `|---|` separator rows are
-dropped. HTML-to-text converters also leave unframed rows (`第二十条第(一)项 | |||`, FORMAT.md
+dropped. HTML-to-text converters also leave unframed rows (`第二十条第(一)项 | |||`, docs/format.md
 §6.2): a line with at least `_MIN_PIPES` pipes is a row too. A table keeps its outer cells
 unless every row is framed by pipes at both ends (markdown), since in an unframed table a
 leading pipe is an empty first cell. Everything else is body text, one TextBlock per line.

@@ -16,7 +16,6 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -25,7 +24,7 @@ from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
 from extractors.extract import REPORT_SUFFIXES, extract_bytes, extract_path, sha256_hex
-from extractors.report import Report
+from extractors.report import CheckStatus, Report, ReportStatus, Severity, report_id_of
 from flows.crawl import (
     CrawlResult,
     CrawlSettings,
@@ -43,7 +42,7 @@ from flows.outcome import SourceFailure, crawl_failures, exit_status, folder_fai
 from flows.runners import api_reachable_from_workers, task_runner_for, track
 from flows.settings import RunSettings
 from warehouse.loader import FETCH_COLUMNS, DocumentVersion, LoadSummary, load_batch
-from warehouse.rows import report_id_of
+from warehouse.reads import known_sha256
 
 ARTIFACT_KEY = "xxgk-run"
 _LISTED = 50  # reports named per list in the artifact; the rest are counted
@@ -153,14 +152,7 @@ class Gathered:
 @task(retries=2, retry_delay_seconds=1)
 def known_documents(warehouse: str) -> set[str]:
     """sha256 of every file the warehouse has seen (loaded, replaced or quarantined)."""
-    from warehouse.connection import open_readonly
-
-    if not Path(warehouse).exists():
-        return set()
-    with open_readonly(Path(warehouse)) as con:
-        if "documents" not in _tables(con):
-            return set()
-        return {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM documents").fetchall()}
+    return known_sha256(warehouse)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -203,42 +195,30 @@ def extract_archived(report_file: ReportFile, http_charset: str | None) -> Repor
     return extract_bytes(data, report_file.url, http_charset=http_charset)
 
 
-@task
-def validate_reports(reports: list[Report], docs_dir: str) -> pd.DataFrame:
-    """One Great Expectations validation over the whole batch; statuses follow its results.
+@task(cache_policy=NO_CACHE)
+def validate_reports(reports: list[Report], docs_dir: str) -> None:
+    """One Great Expectations validation over the whole batch: the run's only source of check
+    results and statuses, put on the reports for the loader and the summary.
 
     The Data Docs are built in the same task: they come from the GE context that validated,
     which lives in this process only (so this never runs on a Dask worker).
     """
     from expectations.data_docs import build_data_docs
-    from expectations.runner import batch_statuses, validate_batch
+    from expectations.runner import validate_reports as validate_batch_once
 
-    results = validate_batch(reports)
-    statuses = batch_statuses(results)
-    for report in reports:
-        report.status = statuses.get(report_id_of(report.sha256), report.status)
+    validate_batch_once(reports)
     build_data_docs(Path(docs_dir))
-    return results
 
 
 @task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def load_reports(warehouse: str, reports: list[Report], check_results: pd.DataFrame | None,
-                 documents: list[DocumentVersion], fetches: list[dict[str, Any]]) -> LoadSummary:
-    """The single writer: reports, checks and the fetch log in one transaction; a busy file is retried."""
-    return load_batch(Path(warehouse), reports, check_results, documents=documents, fetches=fetches)
-
-
-@task(retries=3, retry_delay_seconds=2)
-def check_across_reports(warehouse: str) -> int:
-    """Cross-report rules (Y-1…, parent vs children) over everything loaded, written back."""
+def write_batch(warehouse: str, reports: list[Report], documents: list[DocumentVersion],
+                fetches: list[dict[str, Any]]) -> LoadSummary:
+    """The single writer: reports with their checks, the fetch log and the cross-report rules
+    (Y-1…, parent vs children, over everything loaded) in one transaction; a busy file is retried."""
     from expectations.cross_report import evaluate_cross_report
-    from warehouse.connection import open_readonly
 
-    with open_readonly(Path(warehouse)) as con:
-        results = evaluate_cross_report(con)
-    if results.empty:
-        return 0
-    return load_batch(Path(warehouse), [], results).check_results_written
+    return load_batch(Path(warehouse), reports, documents=documents, fetches=fetches,
+                      cross_report=evaluate_cross_report)
 
 
 @task(retries=2, retry_delay_seconds=1)
@@ -323,7 +303,7 @@ def xxgk_run(source: str | None = None, sources_file: str | None = None, warehou
              crawl_settings: CrawlSettings | None = None) -> RunSummary | State[RunSummary]:
     """Load every new or changed report from a folder or from crawled sites; bad input is quarantined.
 
-    `source` is a folder or a start URL, `sources_file` a TOML file of sites (CONTRACT.md §2);
+    `source` is a folder or a start URL, `sources_file` a TOML file of sites (docs/contract.md §2);
     `dask` is None (threads), "local" or a scheduler address. When a source failed, the run ends
     Failed (red in the UI, caught by Prefect notifications) and still holds the summary:
     call with `return_state=True` and read it with `summary_of`.
@@ -340,16 +320,16 @@ def xxgk_run(source: str | None = None, sources_file: str | None = None, warehou
                            warehouse=wh, crawl_settings=crawl_settings or CrawlSettings())
     try:
         reports = gathered.reports
-        extracted = [r for r in reports if r.status in ("ok", "invalid")]
-        check_results = validate_reports(extracted, str(settings.data_dir / "docs")) if extracted else None
+        extracted = [r for r in reports if ReportStatus(r.status).extracted]
+        if extracted:
+            validate_reports(extracted, str(settings.data_dir / "docs"))
         fetches = [fetch_row(record) for result in gathered.crawls for record in result.fetches]
-        load = load_reports(wh, reports, check_results, gathered.documents, fetches)
+        load = write_batch(wh, reports, gathered.documents, fetches)
         if gathered.pending_states:
             commit_crawl_state(data, gathered.pending_states)
     finally:
         if gathered.pending_dir:
             shutil.rmtree(gathered.pending_dir, ignore_errors=True)
-    check_across_reports(wh)
     summary = summarise(gathered, load, sources or [], None if sources else source)
     for problem in summary.problems:
         logger.warning(problem)
@@ -381,7 +361,7 @@ def summarise(gathered: Gathered, load: LoadSummary, sources: list[Source], fold
                          loaded=len(load.loaded), quarantined=len(load.quarantined))
     summary.statuses = dict(Counter(r.status for r in written))
     summary.failed_rules = dict(Counter(
-        c.rule for r in written for c in r.checks if c.status == "fail" and c.severity == "error"))
+        c.rule for r in written for c in r.checks if c.status == CheckStatus.FAIL and c.severity == Severity.ERROR))
     summary.new = [by_id[i].source for i in load.loaded if i in by_id and i not in replacing]
     summary.changed = [by_id[i].source for i in load.loaded if i in by_id and i in replacing]
     summary.failed = [f"{by_id[i].source}: {' '.join(by_id[i].errors) or by_id[i].status}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Prefect's temporary local server can take 20–30 s to start on a loaded 2-core machine, and
-# its default 20 s timeout failed there (STACK-NOTES.md); nothing here may phone home.
+# its default 20 s timeout failed there (measured while building xxgk); nothing here may phone home.
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "DO_NOT_TRACK": "1",

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,16 +21,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from extractors.report import Report
+from extractors.report import CHECK_RESULT_COLUMNS, Report, ReportStatus, report_id_of
 from warehouse import rows as R
 from warehouse.connection import snapshot_writer
 from warehouse.rows import DocumentVersion
 from warehouse.schema import ensure_schema, refresh_agency_year
 
-__all__ = ["CHECK_RESULT_COLUMNS", "FETCH_COLUMNS", "DocumentVersion", "LoadSummary", "load_batch", "log_fetches"]
+__all__ = ["FETCH_COLUMNS", "CrossReportRules", "DocumentVersion", "LoadSummary", "load_batch"]
 
-LOADABLE = ("ok", "invalid")
-CHECK_RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
+# Rules over the warehouse as this batch leaves it (expectations.cross_report.evaluate_cross_report):
+# called inside the batch's transaction, so their results commit with it.
+CrossReportRules = Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
 FETCH_COLUMNS = ("url", "final_url", "status", "bytes", "sha256", "content_type", "etag", "last_modified",
                  "not_modified", "elapsed_ms", "source_name", "kind", "fetched_at", "error")
 
@@ -59,12 +60,15 @@ class LoadSummary:
 
 def load_batch(warehouse: Path | str, reports: Sequence[Report], check_results: pd.DataFrame | None = None, *,
                documents: Sequence[DocumentVersion] | None = None,
-               fetches: Iterable[Mapping[str, Any]] | None = None) -> LoadSummary:
+               fetches: Iterable[Mapping[str, Any]] | None = None,
+               cross_report: CrossReportRules | None = None) -> LoadSummary:
     """Load one batch in one transaction and publish it; see the module docstring for the rules.
 
-    `check_results` (columns report_id, rule, status, severity, detail, cells) replaces the results
-    of the same (report_id, rule) for current reports, so cross-report rules may be written for
-    reports loaded earlier; rows for unknown report ids are ignored.
+    Each report's own `checks` are written with it. `check_results` (columns CHECK_RESULT_COLUMNS)
+    replaces the results of the same (report_id, rule) for current reports, so results may be
+    written for reports loaded earlier; rows for unknown report ids are ignored. `cross_report`
+    runs after the reports are staged, on the same transaction, and its results are upserted
+    the same way: one copy of the file, one commit, no reader ever sees half of a run.
     """
     path = Path(warehouse)
     is_new_file = not path.exists()
@@ -75,6 +79,8 @@ def load_batch(warehouse: Path | str, reports: Sequence[Report], check_results: 
         batch = _Batch(con, datetime.now(UTC), {d.sha256: d for d in documents or ()}, summary)
         batch.load(reports)
         checks_changed = _upsert_check_results(con, check_results, summary) if check_results is not None else []
+        if cross_report is not None:
+            checks_changed += _upsert_check_results(con, cross_report(con), summary)
         summary.fetches_logged = _insert_fetches(con, fetches or (), batch.now)
         refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
         if summary.changed or is_new_file:
@@ -84,11 +90,6 @@ def load_batch(warehouse: Path | str, reports: Sequence[Report], check_results: 
             publish[0] = False
     summary.published = publish[0]
     return summary
-
-
-def log_fetches(warehouse: Path | str, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Append the crawler's request log to `fetches`; call once per run (each call copies the file)."""
-    return load_batch(warehouse, [], fetches=rows).fetches_logged
 
 
 class _Batch:
@@ -114,13 +115,14 @@ class _Batch:
         self._index_current(reports)
         for report in reports:
             previous = seen.get(report.sha256)
-            if previous is not None and not (previous not in LOADABLE and report.status in LOADABLE):
-                self.summary.skipped.append(R.report_id_of(report.sha256))
+            loadable = ReportStatus(report.status).extracted
+            if previous is not None and not (not ReportStatus(previous).extracted and loadable):
+                self.summary.skipped.append(report_id_of(report.sha256))
                 continue
             seen[report.sha256] = report.status
             if previous is not None:  # quarantined before, readable now (a newer extractor): load it
                 self._forget_quarantined(report.sha256)
-            if report.status not in LOADABLE:
+            if not loadable:
                 self._quarantine(report, R.quarantine_reason(report))
                 continue
             try:
@@ -153,7 +155,7 @@ class _Batch:
                 self.current[key] = report_id
 
     def _stage(self, report: Report) -> None:
-        report_id = R.report_id_of(report.sha256)
+        report_id = report_id_of(report.sha256)
         version = self.versions.get(report.sha256)
         report_row = R.report_row(report, self.now, (version.extractor_version if version else None)
                                   or R.extractor_version())

@@ -57,10 +57,6 @@ class Measure:
         return f"{summed} AS {self.name}"
 
 
-def _quoted(keys: tuple[str, ...]) -> str:
-    return ", ".join(f"'{k}'" for k in keys)
-
-
 def _section3_row(key: str, comment_suffix: str = "总计 column") -> Measure:
     return Measure(key, 3, (key,), (_TOTAL,), f"Section 三 {_ROW_LABELS[key]}, {comment_suffix}.")
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from importlib import metadata
 from typing import Any
 
-from extractors.report import Agency, CheckResult, Report
+from extractors.report import Agency, CheckResult, Report, ReportStatus, report_id_of
 
 Row = dict[str, Any]
 
@@ -32,11 +32,6 @@ class DocumentVersion:
     def __post_init__(self) -> None:
         if len(self.sha256) != 64:
             raise ValueError(f"{self.source}: sha256 must be 64 hex characters, got {self.sha256!r}")
-
-
-def report_id_of(sha256: str) -> str:
-    """The report id: first 16 hex characters of the file's sha256 (CONTRACT.md §3)."""
-    return sha256[:16]
 
 
 def extractor_version() -> str:
@@ -62,7 +57,7 @@ def report_row(report: Report, loaded_at: datetime, version: str) -> Row:
         "agency_id": agency_id_of(a), "agency": a.name, "full_name": a.full_name, "level": a.level,
         "kind": a.kind, "scope": a.scope, "province": a.province, "city": a.city, "county": a.county,
         "agency_code": a.code, "year": report.year, "template": report.template, "title": report.title,
-        "format": report.format or None, "status": report.status, "is_valid": report.status == "ok",
+        "format": report.format or None, "status": str(report.status), "is_valid": report.status == ReportStatus.OK,
         "extractor_version": version, "loaded_at": loaded_at,
     }
 
@@ -94,8 +89,8 @@ def narrative_rows(report: Report) -> list[Row]:
 
 def check_rows(report_id: str, checks: list[CheckResult], checked_at: datetime) -> list[Row]:
     return [
-        {"report_id": report_id, "rule": c.rule, "status": c.status, "severity": c.severity, "detail": c.detail,
-         "cells": list(c.cells), "checked_at": checked_at}
+        {"report_id": report_id, "rule": c.rule, "status": str(c.status), "severity": str(c.severity),
+         "detail": c.detail, "cells": list(c.cells), "checked_at": checked_at}
         for c in checks
     ]
 
@@ -114,7 +109,7 @@ def document_row(report: Report, version: DocumentVersion | None, loaded_at: dat
                  reason: str | None) -> Row:
     return {
         "report_id": report_id_of(report.sha256), "sha256": report.sha256,
-        "source": version.source if version else report.source, "status": report.status,
+        "source": version.source if version else report.source, "status": str(report.status),
         "is_current": is_current, "agency_id": agency_id_of(report.agency), "year": report.year,
         "extractor_version": (version.extractor_version if version else None) or extractor_version(),
         "archive_path": version.archive_path if version else None,
@@ -127,7 +122,7 @@ def document_row(report: Report, version: DocumentVersion | None, loaded_at: dat
 
 def quarantine_row(report: Report, seen_at: datetime, reason: str) -> Row:
     return {"report_id": report_id_of(report.sha256), "source": report.source, "sha256": report.sha256,
-            "status": report.status, "reason": reason, "seen_at": seen_at}
+            "status": str(report.status), "reason": reason, "seen_at": seen_at}
 
 
 def quarantine_reason(report: Report) -> str:

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "checks",
         help="print the consistency rules that failed, from the warehouse (read-only)",
-        description="Print failing rules (FORMAT.md §5) with their evidence from the warehouse's check_results, "
+        description="Print failing rules (docs/format.md §5) with their evidence from the warehouse's check_results, "
         "joined to the report's agency, year and source. The warehouse is opened read-only.",
     )
     parser.add_argument("--report", metavar="ID", help="only this report (report_id, or a sha256 prefix)")

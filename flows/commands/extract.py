@@ -1,4 +1,8 @@
-"""`xxgk extract PATH... [--json]`: extract report files without touching any warehouse (CONTRACT §1)."""
+"""`xxgk extract PATH... [--json]`: extract and check report files without touching any warehouse.
+
+The output is docs/contract.md §1. Extraction and validation are composed here, not in
+extractors/, which stays free of the rules (the layers are enforced by `lint-imports`).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from expectations.validate import check_report
 from extractors.extract import REPORT_SUFFIXES, extract_path
-from extractors.report import Report
+from extractors.report import CheckStatus, Report, Severity
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     for path in missing:
         print(f"xxgk extract: {path}: no such file or folder", file=sys.stderr)
     for path in report_files([p for p in args.paths if p not in missing]):
-        report = extract_path(path)
+        report = extract_and_check(path)
         if args.json:
             print(json.dumps(report.to_json(with_provenance=args.provenance), ensure_ascii=False), flush=True)
         else:
@@ -49,10 +54,15 @@ def run(args: argparse.Namespace) -> int:
     return 2 if missing else 0
 
 
+def extract_and_check(path: Path | str) -> Report:
+    """One file → a Report with its checks and final status (what `xxgk extract` prints)."""
+    return check_report(extract_path(path))
+
+
 def summary_line(report: Report) -> str:
     """One human line: status, who, which year, how many cells, what failed."""
     agency = report.agency.name or "unknown agency"
-    failed = sorted({c.rule for c in report.checks if c.status == "fail" and c.severity == "error"})
+    failed = sorted({c.rule for c in report.checks if c.status == CheckStatus.FAIL and c.severity == Severity.ERROR})
     parts = [f"{report.status:<11}", report.source, f"{agency} {report.year or '?'}",
              f"template {report.template or '?'}", f"{sum(c.value is not None for c in report.cells.values())} values"]
     if failed:

@@ -1,4 +1,4 @@
-"""`xxgk run`: the whole Prefect flow — read sources → extract → validate → load (CONTRACT §2)."""
+"""`xxgk run`: the whole Prefect flow — read sources → extract → validate → load (docs/contract.md §2)."""
 
 from __future__ import annotations
 

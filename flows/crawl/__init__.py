@@ -4,11 +4,11 @@ No Prefect and no DuckDB in here, so it runs and tests alone; flows/ wraps it in
 """
 
 from flows.crawl.archive import raw_dir
+from flows.crawl.crawl_settings import CrawlSettings
 from flows.crawl.crawler import crawl
 from flows.crawl.fetch import Fetched, Fetcher, RetryableFetchError, fetch_once, make_client
 from flows.crawl.ratelimit import HostRateLimiter
 from flows.crawl.records import CrawlResult, FetchRecord, Link, LinkKind, ReportFile, SkippedLink
-from flows.crawl.settings import CrawlSettings
 from flows.crawl.sources import Source, load_sources, source_from_url
 from flows.crawl.state import CrawlState, state_file
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from flows.crawl.archive import archive_bytes
+from flows.crawl.crawl_settings import CrawlSettings
 from flows.crawl.fetch import Fetched, Fetcher, FetchOutcome, make_client
 from flows.crawl.filetypes import ATTACHMENT_EXTENSIONS, mismatch_reason, report_extension, sniff, url_extension
 from flows.crawl.links import article_links, is_inline_report, listing_links, parse_page
@@ -24,7 +25,6 @@ from flows.crawl.progress import CrawlProgress, progress_wanted
 from flows.crawl.ratelimit import HostRateLimiter
 from flows.crawl.records import CrawlResult, Link, LinkKind, ReportFile, SkippedLink
 from flows.crawl.robots import RobotsPolicy, robots_policy, robots_url
-from flows.crawl.settings import CrawlSettings
 from flows.crawl.sources import Source
 from flows.crawl.state import CrawlState, UrlMemo
 

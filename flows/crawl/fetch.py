@@ -17,9 +17,9 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from flows.crawl.archive import sha256_hex
+from flows.crawl.crawl_settings import CrawlSettings
 from flows.crawl.ratelimit import HostRateLimiter
 from flows.crawl.records import FetchRecord, LinkKind
-from flows.crawl.settings import CrawlSettings
 
 _RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 

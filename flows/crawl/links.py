@@ -17,9 +17,9 @@ import lxml.etree
 import lxml.html
 
 from extractors.encoding import decode_html
+from flows.crawl.crawl_settings import CrawlSettings
 from flows.crawl.filetypes import ATTACHMENT_EXTENSIONS, HTML_EXTENSIONS, url_extension
 from flows.crawl.records import Link, LinkKind
-from flows.crawl.settings import CrawlSettings
 
 # The title every annual report carries (国办公开办函〔2021〕30号 and the 2019 format alike).
 REPORT_TITLE = re.compile(r"政府信息公开(?:工作)?年度报告|政务公开工作年度报告")

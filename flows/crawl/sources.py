@@ -1,4 +1,4 @@
-"""Agency websites to crawl: the `[[source]]` tables of a sources file (CONTRACT.md §2)."""
+"""Agency websites to crawl: the `[[source]]` tables of a sources file (docs/contract.md §2)."""
 
 from __future__ import annotations
 

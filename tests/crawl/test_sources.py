@@ -1,4 +1,4 @@
-"""Reading sources files (CONTRACT.md §2), including the example shipped in the repo."""
+"""Reading sources files (docs/contract.md §2), including the example shipped in the repo."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from expectations.cross_report import RESULT_COLUMNS, evaluate_cross_report
+from expectations.cross_report import evaluate_cross_report
+from extractors.report import CHECK_RESULT_COLUMNS
 
 DDL = """
 CREATE TABLE reports (report_id VARCHAR, agency VARCHAR, agency_code VARCHAR, year INTEGER, level VARCHAR,
@@ -69,7 +70,7 @@ def test_year_rules(tmp_path: Path) -> None:
     ]
     con = warehouse(tmp_path / "w.duckdb", reports, cells)
     results = evaluate_cross_report(con)
-    assert list(results.columns) == list(RESULT_COLUMNS)
+    assert list(results.columns) == list(CHECK_RESULT_COLUMNS)
     y1 = outcome(results, "a23", "Y-1")
     assert (y1.status, y1.severity) == ("fail", "error")  # matched on agency_code: identity confirmed
     assert "carried_over.total 2 (2023) ≠ carried_forward.total 3 (2022, report a22)" in y1.detail
@@ -106,3 +107,17 @@ def test_without_scope_column_aggregates_are_skipped(tmp_path: Path) -> None:
     reports = [("x", "淮安市", "320800", 2024, "prefecture", "ok", "aggregate")]
     results = evaluate_cross_report(warehouse(tmp_path / "w.duckdb", reports, table3("x", 0, 0), scope=False))
     assert results.empty
+
+
+def test_a_series_with_unknown_scope_years_keeps_every_consecutive_pair(tmp_path: Path) -> None:
+    """Issue 14: a six-year HTML series whose wording left some years `unknown` scope had only 2 of
+    its consecutive pairs checked by Y-1. An unknown scope never separates two years; an aggregate
+    and an own-scope report of the same agency still do."""
+    scopes = {2019: "own", 2020: "unknown", 2021: "own", 2022: "unknown", 2023: "unknown", 2024: "own"}
+    reports = [(f"s{year}", "洪泽区", "320813", year, "county", "ok", scope) for year, scope in scopes.items()]
+    reports.append(("agg2023", "洪泽区", "320813", 2023, "county", "ok", "aggregate"))
+    cells = [cell for year in scopes for cell in table3(f"s{year}", 1, 1)] + table3("agg2023", 1, 1)
+    results = evaluate_cross_report(warehouse(tmp_path / "w.duckdb", reports, cells))
+    y1 = results[results.rule == "Y-1"]
+    assert sorted(y1.report_id) == ["s2020", "s2021", "s2022", "s2023", "s2024"]
+    assert set(y1.status) == {"pass"}

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from expectations.rules import RULES, evaluate_report, rule_from_dict, status_for
+from expectations.rules import RULES, rule_from_dict
+from expectations.validate import evaluate_report
 from extractors.narrative import extract_narrative
-from extractors.report import Cell, Report
+from extractors.report import Cell, Report, status_for
 from tests.conftest import SHARED
 from tests.fixtures.reports import report_from_answer
 from tests.fixtures.values import make_answer, with_cell

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from expectations.data_docs import build_data_docs, external_assets
-from expectations.records import report_id
-from expectations.rules import evaluate_report
-from expectations.runner import RESULT_COLUMNS, batch_statuses, validate_batch
+from expectations.runner import batch_statuses, validate_batch
+from expectations.validate import evaluate_report
 from extractors.narrative import extract_narrative
-from extractors.report import Report
+from extractors.report import CHECK_RESULT_COLUMNS, Report, status_for
 from tests.conftest import SHARED
 from tests.fixtures.reports import report_from_answer
 from tests.fixtures.values import make_answer, with_cell
@@ -59,7 +58,7 @@ def batch() -> tuple[list[Report], dict[str, str], object]:
 
 def test_ge_results_equal_the_pure_rules(batch) -> None:
     reports, texts, results = batch
-    assert list(results.columns) == list(RESULT_COLUMNS)
+    assert list(results.columns) == list(CHECK_RESULT_COLUMNS)
     by_report = {rid: group for rid, group in results.groupby("report_id", sort=False)}
     assert len(by_report) == len(reports)
     for report in reports:
@@ -67,7 +66,7 @@ def test_ge_results_equal_the_pure_rules(batch) -> None:
             (c.rule, c.status, c.severity, c.detail, c.cells) for c in evaluate_report(report, texts.get(report.sha256))
         ]
         ge = [
-            (r.rule, r.status, r.severity, r.detail, list(r.cells)) for r in by_report[report_id(report)].itertuples()
+            (r.rule, r.status, r.severity, r.detail, list(r.cells)) for r in by_report[report.report_id].itertuples()
         ]
         assert ge == pure, report.source
     assert {"pass", "fail", "uncertain"} <= set(results["status"])
@@ -76,9 +75,7 @@ def test_ge_results_equal_the_pure_rules(batch) -> None:
 def test_batch_statuses_follow_error_failures(batch) -> None:
     reports, texts, results = batch
     statuses = batch_statuses(results)
-    from expectations.rules import status_for
-
-    assert statuses == {report_id(r): status_for(evaluate_report(r, texts.get(r.sha256))) for r in reports}
+    assert statuses == {r.report_id: status_for(evaluate_report(r, texts.get(r.sha256))) for r in reports}
     assert set(statuses.values()) == {"ok", "invalid"}
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from extractors.docx import read_docx
-from extractors.extract import extract_bytes
 from extractors.report import Report
+from tests.fixtures.checked import extract_bytes
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_docx import DocxLayout, render_docx
 from tests.fixtures.render_html import HtmlLayout, render_html

@@ -1,4 +1,4 @@
-"""Agency identity and year from titles and body evidence (FORMAT.md §8, CONTRACT.md §1)."""
+"""Agency identity and year from titles and body evidence (docs/format.md §8, docs/contract.md §1)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Document
-from extractors.extract import extract_bytes, extract_path
 from extractors.mapping import map_document
 from extractors.report import Report
 from extractors.template import (
@@ -19,6 +18,7 @@ from extractors.template import (
     SECTION3_SUBTOTALS,
 )
 from extractors.text import read_text
+from tests.fixtures.checked import extract_bytes, extract_path
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_html import HtmlLayout, render_flattened_text, render_html
 from tests.fixtures.report_form import SUMMARY_ROW_KEYS, FormOptions, expected_answer
@@ -171,7 +171,7 @@ def test_chongqing_runs_of_empty_pipes_map_section2() -> None:
 
 
 def test_shanghai_2019_total_column_is_derived_from_the_printed_cells() -> None:
-    """上海 2019: 821 + 18 = 767 + 72, the eleven printed outcome cells sum to 767 (FORMAT.md §6.5)."""
+    """上海 2019: 821 + 18 = 767 + 72, the eleven printed outcome cells sum to 767 (docs/format.md §6.5)."""
     report = extract_path(FIXTURES / "html" / "shanghai-2019-total-column-only-on-summary-rows.html")
     assert report.status == "ok", report.errors
     assert report.value(3, "granted", "total") == Decimal(413)

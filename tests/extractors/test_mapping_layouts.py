@@ -1,7 +1,7 @@
 """Layouts nobody has shown us yet, drawn as HTML and DOCX → extract → every cell as expected.
 
 Each switch of tests/fixtures/report_form.FormOptions is a way real reports differ from the
-official form (FORMAT.md §6). Every layout is drawn with two seeds; the expected values come
+official form (docs/format.md §6). Every layout is drawn with two seeds; the expected values come
 from `expected_answer`, which says what hiding values (marks, omitted tables) must give.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.extract import extract_bytes
 from extractors.report import Report
+from tests.fixtures.checked import extract_bytes
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_docx import DocxLayout, render_docx
 from tests.fixtures.render_html import HtmlLayout, render_html
@@ -22,7 +22,7 @@ from tests.fixtures.values import make_answer
 SEEDS = (31, 32)
 
 LAYOUTS: dict[str, tuple[str, FormOptions]] = {
-    # blank-as-zero (FORMAT.md §6.5)
+    # blank-as-zero (docs/format.md §6.5)
     "blank-zeros": ("2021", FormOptions(blank_zeros=frozenset({3, 4}))),
     "shanghai-2019-totals-only-on-summary-rows": (
         "2019", FormOptions(blank_zeros=frozenset({3, 4}), totals_on_summary_rows_only=True)),
@@ -71,7 +71,7 @@ LAYOUTS: dict[str, tuple[str, FormOptions]] = {
     "one-big-table": ("2021", FormOptions(one_table=True)),
     "one-big-table-no-headings": ("2019", FormOptions(one_table=True, headings="none")),
     "section2-and-4-omitted": ("2021", FormOptions(omit_tables=frozenset({2, 4}))),
-    # garbled labels (FORMAT.md §6.3)
+    # garbled labels (docs/format.md §6.3)
     "garbled-labels": ("2021", FormOptions(garbled_labels=True)),
     "garbled-labels-subtotal-column-narrow-totals-only-2019": ("2019", FormOptions(
         garbled_labels=True, legal_person_subtotal=True, totals_on_summary_rows_only=True,

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors import mapping
 from extractors.document import Document, Provenance, SourceCell
-from extractors.extract import build_report
+from extractors.mapping.rows import Row, squeeze
+from extractors.mapping.section3_continuation import rejoin_split_rows
 from extractors.pdf import read_pdf
 from extractors.report import Report
+from tests.fixtures.checked import build_report
 
 PDF_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 _AT = Provenance(file="synthetic.pdf", page=1)
 
 
-def _row(texts: list[str], grid: int) -> mapping._Row:
-    return mapping._Row([SourceCell(t, _AT) for t in texts], grid)
+def _row(texts: list[str], grid: int) -> Row:
+    return Row([SourceCell(t, _AT) for t in texts], grid)
 
 
 def test_a_number_cut_after_its_thousands_separator_is_joined_with_its_digits() -> None:
     head = _row(["", "", "小计", "2,", "91", "1,917"], grid=1)
     tail = _row(["", "", "", "916", "", ""], grid=2)
-    joined = mapping._rejoin_split_rows([head, tail], transposed=True)
+    joined = rejoin_split_rows([head, tail], transposed=True)
     assert [c.text for c in joined[0].cells[3:]] == ["2,916", "91", "1,917"]
     assert len(joined) == 1
 
@@ -29,14 +30,14 @@ def test_a_number_cut_after_its_thousands_separator_is_joined_with_its_digits() 
 def test_a_blank_row_label_broken_by_a_page_is_one_row() -> None:
     head = _row(["", "", "4.保护第", "", ""], grid=1)
     tail = _row(["", "", "三方合法权益", "", ""], grid=2)
-    joined = mapping._rejoin_split_rows([head, tail], transposed=False)
-    assert [mapping.squeeze(c.text) for c in joined[0].cells] == ["", "", "4保护第三方合法权益", "", ""]
+    joined = rejoin_split_rows([head, tail], transposed=False)
+    assert [squeeze(c.text) for c in joined[0].cells] == ["", "", "4保护第三方合法权益", "", ""]
 
 
 def test_a_numbered_label_on_the_next_page_is_a_row_of_its_own() -> None:
     subtotal = _row(["", "（六）其", "小计", "171", "51", "230"], grid=1)
     item = _row(["", "他处理", "1.申请人无正当理由逾期不补正", "40", "9", "49"], grid=2)
-    assert len(mapping._rejoin_split_rows([subtotal, item], transposed=False)) == 2
+    assert len(rejoin_split_rows([subtotal, item], transposed=False)) == 2
 
 
 def _without_rows(doc: Document, lost: str) -> Document:

@@ -1,4 +1,4 @@
-"""Narrative figures of sections 一 and 六 (FORMAT.md §7) on the seed report and synthetic prose."""
+"""Narrative figures of sections 一 and 六 (docs/format.md §7) on the seed report and synthetic prose."""
 
 from __future__ import annotations
 

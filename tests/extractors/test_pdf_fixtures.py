@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from extractors.extract import extract_bytes, extract_path
 from extractors.report import Report
+from tests.fixtures.checked import extract_bytes, extract_path
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_pdf import PdfLayout, render_pdf
 from tests.fixtures.values import make_answer

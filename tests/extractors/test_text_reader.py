@@ -1,4 +1,4 @@
-"""The text reader and the shared mapper on the garbled seed conversion (FORMAT.md §6.3)."""
+"""The text reader and the shared mapper on the garbled seed conversion (docs/format.md §6.3)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.extract import extract_bytes
+from tests.fixtures.checked import extract_bytes
 from tests.fixtures.compare import wrong_cells
 from tests.fixtures.render_text import refill_seed
 from tests.fixtures.values import make_answer

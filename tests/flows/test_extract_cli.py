@@ -1,4 +1,4 @@
-"""`xxgk extract` as CONTRACT.md §1 promises: JSON Lines in input order, honest statuses, exit codes."""
+"""`xxgk extract` as docs/contract.md §1 promises: JSON Lines in input order, honest statuses, exit codes."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from tests.fixtures.values import make_answer
 from tests.warehouse.builders import make_report, report_from_answer, section3, township
 from warehouse import loader
 from warehouse.connection import open_readonly
-from warehouse.loader import DocumentVersion, load_batch, log_fetches
-from warehouse.reads import FetchValidators, known_sha256, latest_validators
+from warehouse.loader import DocumentVersion, load_batch
+from warehouse.reads import known_sha256
 
 COUNTED = ("reports", "cells", "documents", "quarantine", "check_results", "narrative_facts", "agencies",
            "reports_history", "cells_history", "agency_year_all", "fetches")
@@ -177,14 +177,14 @@ def test_agencies_resolve_the_parent_chain_from_divisions(warehouse: Path) -> No
         ("宁夏回族自治区", "640000", "中卫市", "640500", "中宁县", "640521", "宁安镇", "640521100")]
 
 
-def test_log_fetches_appends_rows_and_rejects_unknown_columns(warehouse: Path) -> None:
+def test_the_fetch_log_is_appended_and_unknown_columns_rejected(warehouse: Path) -> None:
     rows = [{"url": "https://example.gov.cn/", "status": 200, "bytes": 10, "etag": '"x"'},
             {"url": "https://example.gov.cn/404", "status": 404, "error": "HTTP 404"}]
-    assert log_fetches(warehouse, rows) == 2
+    assert load_batch(warehouse, [], fetches=rows).fetches_logged == 2
     assert sorted(one(warehouse, "SELECT url, status, error FROM fetches")) == [
         ("https://example.gov.cn/", 200, None), ("https://example.gov.cn/404", 404, "HTTP 404")]
     with pytest.raises(ValueError, match="colour"):
-        log_fetches(warehouse, [{"url": "u", "colour": "red"}])
+        load_batch(warehouse, [], fetches=[{"url": "u", "colour": "red"}])
     assert one(warehouse, "SELECT count(*) FROM fetches") == [(2,)]
 
 
@@ -199,8 +199,8 @@ def test_a_quarantined_file_that_now_extracts_is_loaded(warehouse: Path) -> None
     assert load_batch(warehouse, [earlier], None).skipped == [good.sha256[:16]]
 
 
-def test_crawler_reads_validators_and_known_files(warehouse: Path) -> None:
-    assert latest_validators(warehouse) == {} and known_sha256(warehouse) == set()
+def test_known_files_are_every_version_seen(warehouse: Path) -> None:
+    assert known_sha256(warehouse) == set()
     report = make_report(township("文昌镇"), 2023, section3(new_requests=1))
     load_batch(warehouse, [report], None, fetches=[
         {"url": "https://a.gov.cn/r.pdf", "status": 200, "etag": '"1"', "fetched_at": datetime(2026, 1, 1, tzinfo=UTC)},
@@ -208,8 +208,6 @@ def test_crawler_reads_validators_and_known_files(warehouse: Path) -> None:
          "sha256": report.sha256, "fetched_at": datetime(2026, 1, 2, tzinfo=UTC)},
         {"url": "https://a.gov.cn/gone", "status": 404, "error": "HTTP 404"},
     ])
-    assert latest_validators(warehouse) == {
-        "https://a.gov.cn/r.pdf": FetchValidators('"2"', "Mon, 05 Jan 2026", report.sha256)}
     assert known_sha256(warehouse) == {report.sha256}
 
 

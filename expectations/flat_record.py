@@ -1,6 +1,6 @@
 """A report as one flat record: what every rule reads, in the pure path and as a DataFrame row.
 
-Both validation paths (rules.evaluate_report and the GE batch) build their input here, so they
+Both validation paths (validate.evaluate_report and the GE batch) build their input here, so they
 can only disagree about the arithmetic, never about what the report says.
 """
 
@@ -24,7 +24,6 @@ from extractors.narrative import clean_text, section_bodies, section_headings
 from extractors.numbers import chinese_year
 from extractors.report import Report
 from extractors.template import flat_key
-from warehouse.rows import report_id_of
 
 IDENTITY_FIELDS = ("report_id", "sha256", "source")
 FACT_FIELDS = (
@@ -41,6 +40,7 @@ FACT_FIELDS = (
     "doc_table_3",
     "doc_table_4",
     "doc_unlocated",
+    "doc_not_read",
 )
 _NARRATIVE_FACTS = tuple(
     dict.fromkeys(
@@ -67,6 +67,7 @@ TEXT_FIELDS = frozenset(
         "doc_headings",
         "doc_stated_absent",
         "doc_unlocated",
+        "doc_not_read",
         *(f for f in NARRATIVE_FIELDS if f.endswith("__raw")),
     }
 )
@@ -85,11 +86,6 @@ _YEAR = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
 _PERIOD = re.compile(_YEAR + r"年(?:度)?1月1日(?:起)?(?:至|到|—|–|-|~|～)" + _YEAR + r"年12月31日")
 _OPENING = re.compile(r"^.{0,8}?" + _YEAR + r"年(?:度|以来)?")
 _NEGATION = re.compile(r"未|没有|无")
-
-
-def report_id(report: Report) -> str:
-    """The id a report has in the warehouse and its check results (warehouse.rows.report_id_of)."""
-    return report_id_of(report.sha256)
 
 
 @dataclass(frozen=True)
@@ -136,7 +132,7 @@ def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
     """The flat record of one report: every cell (Decimal or None), document facts, narrative."""
     record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
     record.update(
-        report_id=report_id(report),
+        report_id=report.report_id,
         sha256=report.sha256,
         source=report.source,
         agency_level=report.agency.level,
@@ -149,6 +145,9 @@ def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
             record[key] = cell.value
     record["doc_unlocated"] = ",".join(
         flat_key(*cell.key) for cell in report.cells.values() if "unlocated" in cell.flags)
+    record["doc_not_read"] = ",".join(
+        flat_key(*cell.key) for cell in report.cells.values()
+        if cell.value is None and {"not_found", "unparsed"} & cell.flags and "unlocated" not in cell.flags)
     for section, keys in _SECTION_KEYS.items():
         record[table_field(section)] = any(record[k] is not None for k in keys)
     record["doc_has_text"] = text is not None or bool(report.narrative)
