@@ -1,0 +1,62 @@
+"""Peak memory and time of `xxgk extract` on each hostile input, at the real sizes of issue 14.
+
+    .venv/bin/python bench/hostile.py [--small]
+
+Default limits, real-size bombs (the suite uses small versions with lowered limits). A good DOCX
+report is extracted first, side by side, as the baseline the bombs are compared with.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fixtures.bad_inputs import (  # noqa: E402
+    long_narrative_html,
+    long_pipe_table,
+    rect_bomb_pdf,
+    span_bomb_html,
+    write_docx_bomb,
+)
+from tests.reliability.measure import XXGK, run_measured  # noqa: E402
+
+
+def cases(scale: int) -> dict[str, tuple[str, Callable[[Path], None]]]:
+    """name → (file name, writer); `scale` 1 is the size the issue reported."""
+    return {
+        "good DOCX report (baseline)": ("good.docx", lambda p: p.write_bytes((ROOT / "examples" /
+                                                                             "rouyuan-2023.docx").read_bytes())),
+        "DOCX inflating to 1 GB": ("bomb.docx", lambda p: write_docx_bomb(p, 1024 // scale)),
+        "HTML 20,000 rows under rowspan/colspan 100000": ("spans.html",
+                                                          lambda p: p.write_bytes(span_bomb_html(20_000 // scale))),
+        "HTML 4,500 rows under rowspan/colspan 100000": ("grid.html",
+                                                         lambda p: p.write_bytes(span_bomb_html(4_500 // scale))),
+        "PDF with 200k drawn rects": ("rects.pdf", lambda p: p.write_bytes(rect_bomb_pdf(200_000 // scale))),
+        "48 MB HTML narrative": ("long.html", lambda p: p.write_bytes(long_narrative_html(160_000 // scale))),
+        "1M-row pipe table": ("pipes.md", lambda p: p.write_bytes(long_pipe_table(1_000_000 // scale))),
+    }
+
+
+def main() -> None:
+    scale = 10 if "--small" in sys.argv else 1
+    print(f"{'case':<48} {'MB in':>7} {'status':<7} {'peak RSS MB':>11} {'seconds':>8}  reason")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (file_name, write) in cases(scale).items():
+            path = Path(folder) / file_name
+            write(path)
+            measured = run_measured([XXGK, "extract", "--json", str(path)])
+            report = json.loads(measured.stdout.splitlines()[-1])
+            reason = " ".join(report["errors"]).replace(str(path) + ": ", "")
+            print(f"{name:<48} {path.stat().st_size / 1e6:>7.1f} {report['status']:<7} "
+                  f"{measured.peak_rss_mb:>11.0f} {measured.seconds:>8.1f}  {reason}")
+            path.unlink()
+
+
+if __name__ == "__main__":
+    main()
