@@ -15,7 +15,7 @@ from tests.crawl.conftest import fast_settings
 
 def serve(pages: dict[str, bytes], requested: list[str]) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:
             requested.append(self.path)
             body = pages.get(self.path)
             self.send_response(200 if body is not None else 404)
