@@ -80,6 +80,7 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
                   settings: ExtractSettings | None = None) -> Report:
     """Extract one document held in memory (a crawled page or attachment, or a file's bytes)."""
     settings = settings or ExtractSettings.from_env()
+    source = source_name(source)  # a name no encoder accepts would sink validation and the load
     report = Report(source=source, sha256=sha256_hex(data))
     if not data:
         return _failed(report, "error", f"{source}: the file is empty")

@@ -21,7 +21,11 @@ _CHUNK = 1 << 20
 
 def source_name(path: Path | str) -> str:
     """The path as text any encoder accepts: bytes that are not UTF-8 become `\\xNN` (lossless)."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a lone surrogate that no file system produced: keep it visible
+        raw = str(path).encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def readable_name(path: Path | str) -> str:

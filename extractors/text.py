@@ -17,6 +17,7 @@ from extractors.encoding import decode_html
 from extractors.extract import ExtractSettings
 
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")  # markdown markup, not part of the heading's text
 _MIN_PIPES = 3  # an unframed row of a 4-column table; prose never has this many
 
 
@@ -27,7 +28,7 @@ def read_text(data: bytes, source: str, limits: ExtractSettings | None = None) -
     doc = Document(source=source, format="text")
     table: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
+        stripped = _HEADING_MARK.sub("", line.strip())
         if stripped.startswith("|") or stripped.count("|") >= _MIN_PIPES:
             if not _SEPARATOR.match(stripped):
                 table.append(stripped)
