@@ -68,7 +68,9 @@ def extract_path(path: Path | str, settings: ExtractSettings | None = None) -> R
         stat = os.stat(path)
         problem = size_problem(stat.st_size, settings.max_bytes)
         if problem is None:
-            report = extract_bytes(Path(path).read_bytes(), source, settings=settings)
+            with open(path, "rb") as handle:  # a file growing since the stat is read no further than the limit
+                data = handle.read(settings.max_bytes + 1)
+            report = extract_bytes(data, source, settings=settings)
             report.errors = [error + name_note(path) for error in report.errors]
             return report
     except OSError as exc:
