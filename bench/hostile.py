@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.fixtures.bad_inputs import (  # noqa: E402
+    flate_bomb_pdf,
     long_narrative_html,
     long_pipe_table,
     rect_bomb_pdf,
@@ -37,6 +38,7 @@ def cases(scale: int) -> dict[str, tuple[str, Callable[[Path], None]]]:
                                                           lambda p: p.write_bytes(span_bomb_html(20_000 // scale))),
         "HTML 4,500 rows under rowspan/colspan 100000": ("grid.html",
                                                          lambda p: p.write_bytes(span_bomb_html(4_500 // scale))),
+        "PDF page content inflating to 1 GB": ("flate.pdf", lambda p: p.write_bytes(flate_bomb_pdf(1024 // scale))),
         "PDF with 200k drawn rects": ("rects.pdf", lambda p: p.write_bytes(rect_bomb_pdf(200_000 // scale))),
         "48 MB HTML narrative": ("long.html", lambda p: p.write_bytes(long_narrative_html(160_000 // scale))),
         "1M-row pipe table": ("pipes.md", lambda p: p.write_bytes(long_pipe_table(1_000_000 // scale))),

@@ -22,7 +22,7 @@ from pdfplumber.page import Page
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.extract import ExtractSettings
 from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
-from extractors.pdf_bounds import count_shapes
+from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
 
@@ -98,6 +98,9 @@ def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings, l
         raise UnreadableDocument(f"{source}: the file is {len(data)} bytes, over the {settings.max_bytes}-byte limit")
     if _PDF_MAGIC not in data[:1024]:
         raise UnreadableDocument(f"{source}: not a PDF (no %PDF- header)")
+    if (page := page_over_content_limit(data, limits.max_page_content_bytes)) is not None:
+        raise UnreadableDocument(f"{source}: page {page} content expands past "
+                                 f"{limits.max_page_content_bytes / 1e6:.0f} MB")
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:

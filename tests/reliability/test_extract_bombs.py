@@ -7,12 +7,12 @@ memory is compared with extracting a good report in the same way, side by side.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.fixtures.bad_inputs import (
+    flate_bomb_pdf,
     long_narrative_html,
     long_pipe_table,
     rect_bomb_pdf,
@@ -26,10 +26,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HEADROOM_MB = 150  # what a bomb may cost above extracting a good report
 
 
-def _write(data: bytes) -> Callable[[Path], None]:
-    return lambda path: path.write_bytes(data) and None
-
-
 CASES = {  # name: (file name, writer, limits, reason)
     "docx-inflates-past-limit": ("bomb.docx", lambda p: write_docx_bomb(p, 60),
                                  {"XXGK_MAX_INFLATED_BYTES": "20000000"}, "DOCX expands past 20 MB"),
@@ -40,6 +36,9 @@ CASES = {  # name: (file name, writer, limits, reason)
     "pipe-table-rows": ("pipes.md", lambda p: p.write_bytes(long_pipe_table(200_000)), {}, "table over 5,000 rows"),
     "narrative-size": ("long.html", lambda p: p.write_bytes(long_narrative_html(5_000)),
                        {"XXGK_MAX_TEXT_CHARS": "200000"}, "narrative over 200,000 characters"),
+    "pdf-content-stream-inflates-past-limit": ("flate.pdf", lambda p: p.write_bytes(flate_bomb_pdf(60)),
+                                               {"XXGK_MAX_PAGE_CONTENT_BYTES": "10000000"},
+                                               "page 1 content expands past 10 MB"),
     "pdf-drawn-rects": ("rects.pdf", lambda p: p.write_bytes(rect_bomb_pdf(20_000)),
                         {"XXGK_MAX_PAGE_SHAPES": "10000"}, "page 1 draws over 10,000 shapes"),
     "oversized-file": ("big.pdf", lambda p: p.write_bytes((EXAMPLES / "binhe-2023.pdf").read_bytes()),

@@ -73,6 +73,11 @@ def test_the_run_completes(outcome: Outcome) -> None:
     assert outcome.run.returncode == 0, outcome.run.stderr[-3000:]
 
 
+def test_the_run_stays_in_bounded_memory(outcome: Outcome) -> None:
+    # Before the limits one of these bombs alone passed 6 GB; `xxgk run` on examples/ peaks at about 0.5 GB.
+    assert outcome.run.peak_rss_mb < 800, f"{outcome.run.peak_rss_mb:.0f} MB"
+
+
 def test_good_reports_load_including_the_one_with_a_gbk_name(outcome: Outcome) -> None:
     loaded = {Path(source).name: status for source, status in rows(outcome.warehouse,
                                                                    "SELECT source, status FROM reports")}
