@@ -1,9 +1,11 @@
 """Peak memory and time of `xxgk extract` on each hostile input, at the real sizes of issue 14.
 
-    .venv/bin/python bench/hostile.py [--small]
+    .venv/bin/python bench/hostile.py [--small] [--against OTHER_XXGK]
 
 Default limits, real-size bombs (the suite uses small versions with lowered limits). A good DOCX
-report is extracted first, side by side, as the baseline the bombs are compared with.
+report is extracted first, side by side, as the baseline the bombs are compared with. With
+`--against`, each file is also extracted by another xxgk (e.g. main's, before the limits), after
+this one, with a 120 s timeout; use `--small` then, unbounded bombs at real size take gigabytes.
 """
 
 from __future__ import annotations
@@ -47,16 +49,21 @@ def cases(scale: int) -> dict[str, tuple[str, Callable[[Path], None]]]:
 
 def main() -> None:
     scale = 10 if "--small" in sys.argv else 1
-    print(f"{'case':<48} {'MB in':>7} {'status':<7} {'peak RSS MB':>11} {'seconds':>8}  reason")
+    commands = [XXGK]
+    if "--against" in sys.argv:
+        commands.append(sys.argv[sys.argv.index("--against") + 1])
+    print(f"{'case':<48} {'MB in':>7} {'xxgk':<5} {'status':<7} {'peak RSS MB':>11} {'seconds':>8}  reason")
     with tempfile.TemporaryDirectory() as folder:
         for name, (file_name, write) in cases(scale).items():
             path = Path(folder) / file_name
             write(path)
-            measured = run_measured([XXGK, "extract", "--json", str(path)])
-            report = json.loads(measured.stdout.splitlines()[-1])
-            reason = " ".join(report["errors"]).replace(str(path) + ": ", "")
-            print(f"{name:<48} {path.stat().st_size / 1e6:>7.1f} {report['status']:<7} "
-                  f"{measured.peak_rss_mb:>11.0f} {measured.seconds:>8.1f}  {reason}")
+            for label, command in zip(("this", "other"), commands, strict=False):
+                measured = run_measured([command, "extract", "--json", str(path)], timeout=120)
+                lines = measured.stdout.splitlines()
+                report = json.loads(lines[-1]) if lines else {"status": "killed", "errors": ["(timeout or crash)"]}
+                reason = " ".join(report["errors"]).replace(str(path) + ": ", "")[:60]
+                print(f"{name:<48} {path.stat().st_size / 1e6:>7.1f} {label:<5} {report['status']:<7} "
+                      f"{measured.peak_rss_mb:>11.0f} {measured.seconds:>8.1f}  {reason}", flush=True)
             path.unlink()
 
 

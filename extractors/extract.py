@@ -33,7 +33,7 @@ class ExtractSettings:
     """
 
     max_bytes: int = 60 * 1024 * 1024  # file size
-    max_inflated_bytes: int = 200_000_000  # a DOCX's zip members, unpacked
+    max_inflated_bytes: int = 100_000_000  # a DOCX's zip members, unpacked
     max_page_content_bytes: int = 20_000_000  # one PDF page's content streams, unpacked
     max_page_shapes: int = 50_000  # lines, rectangles and curves drawn on one PDF page
     max_grid_cells: int = 200_000  # one table after row/colspan expansion
