@@ -19,14 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.bad_inputs import (  # noqa: E402
-    flate_bomb_pdf,
-    long_narrative_html,
-    long_pipe_table,
-    rect_bomb_pdf,
-    span_bomb_html,
-    write_docx_bomb,
-)
+from tests.fixtures import bad_inputs as bad  # noqa: E402
 from tests.reliability.measure import XXGK, run_measured  # noqa: E402
 
 
@@ -35,15 +28,15 @@ def cases(scale: int) -> dict[str, tuple[str, Callable[[Path], None]]]:
     return {
         "good DOCX report (baseline)": ("good.docx", lambda p: p.write_bytes((ROOT / "examples" /
                                                                              "rouyuan-2023.docx").read_bytes())),
-        "DOCX inflating to 1 GB": ("bomb.docx", lambda p: write_docx_bomb(p, 1024 // scale)),
+        "DOCX inflating to 1 GB": ("bomb.docx", lambda p: bad.write_docx_bomb(p, 1024 // scale)),
         "HTML 20,000 rows under rowspan/colspan 100000": ("spans.html",
-                                                          lambda p: p.write_bytes(span_bomb_html(20_000 // scale))),
+                                                          lambda p: p.write_bytes(bad.span_bomb_html(20_000 // scale))),
         "HTML 4,500 rows under rowspan/colspan 100000": ("grid.html",
-                                                         lambda p: p.write_bytes(span_bomb_html(4_500 // scale))),
-        "PDF page content inflating to 1 GB": ("flate.pdf", lambda p: p.write_bytes(flate_bomb_pdf(1024 // scale))),
-        "PDF with 200k drawn rects": ("rects.pdf", lambda p: p.write_bytes(rect_bomb_pdf(200_000 // scale))),
-        "48 MB HTML narrative": ("long.html", lambda p: p.write_bytes(long_narrative_html(160_000 // scale))),
-        "1M-row pipe table": ("pipes.md", lambda p: p.write_bytes(long_pipe_table(1_000_000 // scale))),
+                                                         lambda p: p.write_bytes(bad.span_bomb_html(4_500 // scale))),
+        "PDF page content inflating to 1 GB": ("flate.pdf", lambda p: p.write_bytes(bad.flate_bomb_pdf(1024 // scale))),
+        "PDF with 200k drawn rects": ("rects.pdf", lambda p: p.write_bytes(bad.rect_bomb_pdf(200_000 // scale))),
+        "48 MB HTML narrative": ("long.html", lambda p: p.write_bytes(bad.long_narrative_html(160_000 // scale))),
+        "1M-row pipe table": ("pipes.md", lambda p: p.write_bytes(bad.long_pipe_table(1_000_000 // scale))),
     }
 
 
