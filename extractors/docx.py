@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import docx
 from lxml import etree
 
+from extractors.bounds import check_grid_size
 from extractors.cell_text import join_fragments, squeeze
 from extractors.document import (
     Block,
@@ -25,6 +26,7 @@ from extractors.document import (
     UnreadableDocument,
     UnsupportedDocument,
 )
+from extractors.extract import ExtractSettings
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,16 +39,18 @@ _TEXT_TAGS = {f"{{{_W}}}t": None, f"{{{_W}}}tab": " ", f"{{{_W}}}br": "\n", f"{{
 _SKIPPED_TEXT = frozenset({f"{{{_W}}}{t}" for t in ("del", "moveFrom", "instrText", "delInstrText")})
 
 
-def read_docx(data: bytes, source: str) -> Document:
+def read_docx(data: bytes, source: str, limits: ExtractSettings | None = None) -> Document:
     """Read a DOCX report; bad, encrypted or legacy-binary input raises with a one-sentence reason."""
+    limits = limits or ExtractSettings()
     _refuse_unreadable(data, source)
+    _refuse_zip_bomb(data, source, limits.max_inflated_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
     # python-docx reports a malformed package as whatever its parser tripped over (AttributeError on a
     # bad [Content_Types].xml, KeyError on a missing part, ...): all of them mean a broken file.
     except Exception as exc:
         raise UnreadableDocument(f"{source}: not a readable Word document ({exc}).") from exc
-    reader = _BodyReader(source)
+    reader = _BodyReader(source, limits)
     reader.read(document.element.body)
     return Document(source=source, blocks=reader.blocks, format="docx")
 
@@ -72,6 +76,17 @@ def _refuse_unreadable(data: bytes, source: str) -> None:
         raise UnreadableDocument(f"{source}: the DOCX zip archive is corrupt ({exc}).") from exc
     if "word/document.xml" not in names:
         raise UnreadableDocument(f"{source}: a zip archive without word/document.xml, so not a Word document.")
+
+
+def _refuse_zip_bomb(data: bytes, source: str, limit: int) -> None:
+    """Refuse a package whose members unpack past `limit` before python-docx inflates any of them.
+
+    The declared sizes are a true bound: zipfile never returns more than a member's declared size
+    (a member that inflates further fails its CRC check and reads as a corrupt archive).
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(member.file_size for member in archive.infolist()) > limit:
+            raise UnreadableDocument(f"{source}: DOCX expands past {limit / 1e6:.0f} MB")
 
 
 def _flow(parent: etree._Element) -> Iterator[etree._Element]:
@@ -103,8 +118,9 @@ def paragraph_text(paragraph: etree._Element) -> str:
 class _BodyReader:
     """Emits text blocks and grids in body order; layout tables are opened up, not emitted."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, limits: ExtractSettings) -> None:
         self.source = source
+        self.limits = limits
         self.blocks: list[Block] = []
 
     def read(self, container: etree._Element) -> None:
@@ -119,7 +135,7 @@ class _BodyReader:
                         for cell in _cells(row):
                             self.read(cell)
                 else:
-                    self._add_grid(table_rows(element))
+                    self._add_grid(table_rows(element, self.source, self.limits))
 
     def _add_grid(self, rows: list[list[str]]) -> None:
         table = sum(isinstance(b, Grid) for b in self.blocks)
@@ -146,10 +162,14 @@ def _continues_vertical_merge(cell: etree._Element) -> bool:
     return merge is not None and merge.get(f"{{{_W}}}val", "continue") != "restart"
 
 
-def table_rows(table: etree._Element) -> list[list[str]]:
+def table_rows(table: etree._Element, source: str = "", limits: ExtractSettings | None = None) -> list[list[str]]:
     """A w:tbl as a rectangular grid of texts with merges expanded (text top-left, "" elsewhere)."""
+    rows = _rows(table)
+    widths = [_int_property(row, "w:trPr/w:gridBefore", 0)
+              + sum(max(1, _int_property(cell, "w:tcPr/w:gridSpan", 1)) for cell in _cells(row)) for row in rows]
+    check_grid_size(len(rows), len(rows) * max(widths, default=0), source, limits or ExtractSettings())
     grid: list[list[str]] = []
-    for row in _rows(table):
+    for row in rows:
         texts: list[str] = [""] * _int_property(row, "w:trPr/w:gridBefore", 0)
         for cell in _cells(row):
             span = max(1, _int_property(cell, "w:tcPr/w:gridSpan", 1))

@@ -8,6 +8,7 @@ failure becomes a status and a one-sentence reason naming the file; nothing here
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 from extractors.document import Document, TextBlock, UnreadableDocument, UnsupportedDocument
+from extractors.files import name_note, size_problem, source_name, stand_in_identity, unreadable_reason
 from extractors.mapping import heading_section, map_document
 from extractors.report import Report, ReportStatus
 
@@ -24,13 +26,34 @@ _TITLE_LINES = 6
 
 @dataclass(frozen=True)
 class ExtractSettings:
-    """Limits that keep one bad file from stalling a run."""
+    """Limits that keep one bad file (a bomb, a runaway table) from stalling or sinking a run.
 
-    max_bytes: int = 60 * 1024 * 1024
+    Each bound is checked before the memory it guards is allocated; crossing one makes the file an
+    `error` report whose reason names the limit. docs/reliability.md explains each one.
+    """
+
+    max_bytes: int = 60 * 1024 * 1024  # file size
+    max_inflated_bytes: int = 100_000_000  # a DOCX's zip members, unpacked
+    max_page_content_bytes: int = 20_000_000  # one PDF page's content streams, unpacked
+    max_page_shapes: int = 50_000  # lines, rectangles and curves drawn on one PDF page
+    max_grid_cells: int = 200_000  # one table after row/colspan expansion
+    max_table_rows: int = 5_000  # one table
+    max_text_chars: int = 2_000_000  # body text outside tables (the narrative)
 
     def __post_init__(self) -> None:
-        if self.max_bytes <= 0:
-            raise ValueError(f"max_bytes must be positive, got {self.max_bytes}")
+        for name, value in self.__dict__.items():
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(f"ExtractSettings.{name} must be a positive integer, got {value!r}")
+
+    @classmethod
+    def from_env(cls) -> ExtractSettings:
+        """Defaults, each overridden by `XXGK_<FIELD>` (e.g. XXGK_MAX_GRID_CELLS=50000) when set."""
+        overrides = {name: os.environ[f"XXGK_{name.upper()}"] for name in cls.__dataclass_fields__
+                     if f"XXGK_{name.upper()}" in os.environ}
+        try:
+            return cls(**{name: int(value) for name, value in overrides.items()})
+        except ValueError as exc:
+            raise ValueError(f"extraction limits from the environment: {exc}") from exc
 
 
 def sha256_hex(data: bytes) -> str:
@@ -39,32 +62,37 @@ def sha256_hex(data: bytes) -> str:
 
 def extract_path(path: Path | str, settings: ExtractSettings | None = None) -> Report:
     """Extract one file on disk; an unreadable path becomes an `error` report, not an exception."""
-    source = str(path)
-    settings = settings or ExtractSettings()
+    source = source_name(path)
+    settings = settings or ExtractSettings.from_env()
+    stat = None
     try:
-        size = Path(path).stat().st_size
-        if size > settings.max_bytes:
-            return _failed(Report(source, ""), ReportStatus.ERROR, f"{source}: file is {size / 1e6:.1f} MB, over the "
-                                                         f"{settings.max_bytes / 1e6:.0f} MB limit")
-        data = Path(path).read_bytes()
+        stat = os.stat(path)
+        problem = size_problem(stat.st_size, settings.max_bytes)
+        if problem is None:
+            with open(path, "rb") as handle:  # a file growing since the stat is read no further than the limit
+                data = handle.read(settings.max_bytes + 1)
+            report = extract_bytes(data, source, settings=settings)
+            report.errors = [error + name_note(path) for error in report.errors]
+            return report
     except OSError as exc:
-        reason = f"{source}: cannot read the file ({exc.strerror or exc})"
-        return _failed(Report(source, ""), ReportStatus.ERROR, reason)
-    return extract_bytes(data, source, settings=settings)
+        problem = unreadable_reason(exc)
+    return _failed(Report(source, stand_in_identity(path, stat)), ReportStatus.ERROR, f"{source}: {problem}{name_note(path)}")
 
 
 def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
                   settings: ExtractSettings | None = None) -> Report:
     """Extract one document held in memory (a crawled page or attachment, or a file's bytes)."""
-    settings = settings or ExtractSettings()
+    settings = settings or ExtractSettings.from_env()
+    source = source_name(source)  # a name no encoder accepts would sink validation and the load
     report = Report(source=source, sha256=sha256_hex(data))
     if not data:
         return _failed(report, ReportStatus.ERROR, f"{source}: the file is empty")
     if len(data) > settings.max_bytes:
-        return _failed(report, ReportStatus.ERROR, f"{source}: file is {len(data) / 1e6:.1f} MB, over the "
-                                        f"{settings.max_bytes / 1e6:.0f} MB limit")
+        return _failed(report, ReportStatus.ERROR, f"{source}: {size_problem(len(data), settings.max_bytes)}")
     try:
-        doc = read_document(data, source, http_charset)
+        doc = read_document(data, source, http_charset, settings)
+        if len(doc.text) > settings.max_text_chars:
+            raise UnreadableDocument(f"{source}: narrative over {settings.max_text_chars:,} characters")
     except UnreadableDocument as exc:
         return _failed(report, ReportStatus.ERROR, str(exc))
     except UnsupportedDocument as exc:
@@ -110,21 +138,23 @@ def title_lines(doc: Document) -> list[str]:
     return lines[:_TITLE_LINES]
 
 
-def read_document(data: bytes, source: str, http_charset: str | None = None) -> Document:
+def read_document(data: bytes, source: str, http_charset: str | None = None,
+                  settings: ExtractSettings | None = None) -> Document:
     """Dispatch on the bytes (never only the name: sites serve HTML error pages as .pdf)."""
+    settings = settings or ExtractSettings.from_env()
     reader = _reader_for(data, source)
     if reader is None:
         raise UnsupportedDocument(f"{source}: not a PDF, HTML, DOCX or text file")
     if reader == "html":
         from extractors.html import read_html
 
-        return read_html(data, source, http_charset)
-    readers: dict[str, Callable[[bytes, str], Document]] = {
+        return read_html(data, source, http_charset, settings)
+    readers: dict[str, Callable[[bytes, str, ExtractSettings], Document]] = {
         "pdf": _read_pdf,
         "docx": _read_docx,
         "text": _read_text,
     }
-    return readers[reader](data, source)
+    return readers[reader](data, source, settings)
 
 
 def _reader_for(data: bytes, source: str) -> str | None:
@@ -132,8 +162,8 @@ def _reader_for(data: bytes, source: str) -> str | None:
     suffix = Path(source.split("?")[0]).suffix.lower()
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        return "docx" if _is_docx(data) else None
+    if data.startswith(b"PK\x03\x04"):  # a zip that is not whole is a broken download, not another format
+        return "docx" if _is_docx(data) or not zipfile.is_zipfile(BytesIO(data)) else None
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnsupportedDocument(f"{source}: a legacy Word/WPS binary (.doc/.wps); convert it to DOCX or PDF first")
     lowered = head[:1024].lower()
@@ -156,22 +186,22 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def _read_pdf(data: bytes, source: str) -> Document:
+def _read_pdf(data: bytes, source: str, settings: ExtractSettings) -> Document:
     from extractors.pdf import read_pdf
 
-    return read_pdf(data, source)
+    return read_pdf(data, source, limits=settings)
 
 
-def _read_docx(data: bytes, source: str) -> Document:
+def _read_docx(data: bytes, source: str, settings: ExtractSettings) -> Document:
     from extractors.docx import read_docx
 
-    return read_docx(data, source)
+    return read_docx(data, source, limits=settings)
 
 
-def _read_text(data: bytes, source: str) -> Document:
+def _read_text(data: bytes, source: str, settings: ExtractSettings) -> Document:
     from extractors.text import read_text
 
-    return read_text(data, source)
+    return read_text(data, source, limits=settings)
 
 
 def _failed(report: Report, status: ReportStatus, reason: str) -> Report:

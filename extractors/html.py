@@ -13,9 +13,11 @@ from collections.abc import Iterator
 import lxml.etree
 import lxml.html
 
+from extractors.bounds import check_grid_size
 from extractors.cell_text import squeeze
 from extractors.document import Block, Document, Grid, Provenance, TextBlock, UnreadableDocument
 from extractors.encoding import decode_html
+from extractors.extract import ExtractSettings
 
 # Elements whose content is never report text.
 _SKIPPED = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -30,7 +32,8 @@ _TITLE_SEPARATORS = ("_", "|", "｜", " - ", "——", "--")
 _MAX_COLSPAN = 1000  # what browsers honour (HTML standard)
 
 
-def read_html(data: bytes, source: str, http_charset: str | None = None) -> Document:
+def read_html(data: bytes, source: str, http_charset: str | None = None,
+              limits: ExtractSettings | None = None) -> Document:
     """Read an HTML report: the article title first, then text blocks and grids in reading order."""
     if not data.strip():
         raise UnreadableDocument(f"{source}: the file is empty.")
@@ -43,7 +46,7 @@ def read_html(data: bytes, source: str, http_charset: str | None = None) -> Docu
         )
     except (lxml.etree.ParserError, ValueError) as exc:
         raise UnreadableDocument(f"{source}: not parseable as HTML ({exc}).") from exc
-    reader = _BlockReader(source)
+    reader = _BlockReader(source, limits or ExtractSettings())
     reader.read(root)
     title = article_title(root)
     blocks: list[Block] = reader.blocks
@@ -105,8 +108,9 @@ def _text_pieces(element: lxml.html.HtmlElement) -> Iterator[str]:
 class _BlockReader:
     """Walks the DOM once, cutting text into blocks at block elements and emitting data tables."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, limits: ExtractSettings) -> None:
         self.source = source
+        self.limits = limits
         self.blocks: list[Block] = []
         self._line: list[str] = []
 
@@ -120,7 +124,7 @@ class _BlockReader:
         if tag is None or tag in _SKIPPED:
             return
         if tag == "table" and not element.xpath(".//table"):
-            rows = table_rows(element)
+            rows = table_rows(element, self.source, self.limits)
             if max((len(r) for r in rows), default=0) >= 2:
                 self._flush()
                 self._add_grid(rows)
@@ -148,17 +152,21 @@ class _BlockReader:
         self.blocks.append(Grid.from_texts(rows, self.source, table))
 
 
-def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:
+def table_rows(table: lxml.html.HtmlElement, source: str = "",
+               limits: ExtractSettings | None = None) -> list[list[str]]:
     """A table's cell texts as a rectangular grid with spans expanded (text top-left, "" elsewhere)."""
     rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    cells = [row.xpath("./td | ./th") for row in rows]
+    spans = [[_spans(cell, len(rows) - r) for cell in row] for r, row in enumerate(cells)]
+    widest = max((sum(colspan for _, colspan in row) for row in spans), default=0)
+    covered = sum(rowspan * colspan for row in spans for rowspan, colspan in row)
+    check_grid_size(len(rows), max(covered, len(rows) * widest), source, limits or ExtractSettings())
     placed: dict[tuple[int, int], str] = {}
-    for r, row in enumerate(rows):
+    for r, row in enumerate(cells):
         c = 0
-        for cell in row.xpath("./td | ./th"):
+        for cell, (rowspan, colspan) in zip(row, spans[r], strict=True):
             while (r, c) in placed:
                 c += 1
-            rowspan = min(_span(cell.get("rowspan")), len(rows) - r)
-            colspan = min(_span(cell.get("colspan")), _MAX_COLSPAN)
             text = squeeze(element_text(cell))
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -166,6 +174,11 @@ def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:
             c += colspan
     width = max((c for _, c in placed), default=-1) + 1
     return [[placed.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+def _spans(cell: lxml.html.HtmlElement, rows_left: int) -> tuple[int, int]:
+    """(rowspan, colspan) as browsers apply them: a rowspan stops at the table's end, colspan at 1000."""
+    return min(_span(cell.get("rowspan")), rows_left), min(_span(cell.get("colspan")), _MAX_COLSPAN)
 
 
 def _span(value: str | None) -> int:

@@ -143,6 +143,12 @@ def find_title(lines: list[str]) -> TitleParse | None:
             continue
         parts = [line]
         parsed = parse_title(line)
+        if index > 0 and _looks_like_title(compact[index - 1]):
+            # A line break inside the year or report phrase ("…2023年" / "度政府信息公开…") leaves a
+            # fragment ("度") where the agency should be; read together, the fragment is part of the phrase.
+            joined = parse_title(compact[index - 1] + line)
+            if joined.agency and parsed.agency and not joined.agency.endswith(parsed.agency):
+                parts, parsed = [compact[index - 1], line], joined
         while _needs_more(parsed.agency) and len(parts) < MAX_TITLE_PARTS:
             previous = index - len(parts)
             if previous < 0 or not _looks_like_title(compact[previous]):
@@ -324,10 +330,12 @@ def _kind(parse: _Parse, tail: str, unknown_unit: str | None) -> str | None:
 
 def _suffix_level(name: str) -> str | None:
     """Level from the place suffix alone, for names the gazetteer does not know; 市 stays unknown
-    (a 市 can be a prefecture or a county-level city), and so do 开发区-type names."""
+    (a 市 can be a prefecture or a county-level city); 开发区-type zones are county-level."""
     name = _ORG_END_RE.sub("", name)
-    if not name or _DEV_ZONE_NAME_RE.search(name):
+    if not name:
         return None
+    if _DEV_ZONE_NAME_RE.search(name):  # NBS lists 开发区-type zones as pseudo-counties (FORMAT.md §8.2)
+        return "county"
     for suffix, level in _SUFFIX_LEVELS:
         if name.endswith(suffix):
             return level

@@ -20,7 +20,9 @@ import pypdfium2
 from pdfplumber.page import Page
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
+from extractors.extract import ExtractSettings
 from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
+from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
 
@@ -53,10 +55,11 @@ class PdfSettings:
             raise ValueError("PdfSettings: word tolerances cannot be negative")
 
 
-def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None) -> Document:
+def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None,
+             limits: ExtractSettings | None = None) -> Document:
     """Read a PDF into blocks; raise UnreadableDocument / UnsupportedDocument with a one-sentence reason."""
     settings = settings or PdfSettings()
-    text_pages = _pages_with_text(data, source, settings)
+    text_pages = _pages_with_text(data, source, settings, limits or ExtractSettings())
     document = Document(source=source, format="pdf", page_count=len(text_pages),
                         pages_without_text=text_pages.count(False))
     if not any(text_pages):
@@ -82,19 +85,22 @@ def _parsed(source: str, what: str) -> Iterator[None]:
         raise UnreadableDocument(f"{source}: the PDF is damaged at {what} ({type(exc).__name__}: {exc})") from exc
 
 
-def _pages_with_text(data: bytes, source: str, settings: PdfSettings) -> list[bool]:
-    """Which pages carry a text layer; also the gate for empty, oversized, corrupt and locked files."""
+def _pages_with_text(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettings) -> list[bool]:
+    """Which pages carry a text layer; also the gate for empty, oversized, corrupt, locked and shape-bomb files."""
     with _PDFIUM_LOCK:  # PDFium is not thread-safe: concurrent calls from task threads segfault
-        return _pages_with_text_unlocked(data, source, settings)
+        return _pages_with_text_unlocked(data, source, settings, limits)
 
 
-def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings) -> list[bool]:
+def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettings) -> list[bool]:
     if not data:
         raise UnreadableDocument(f"{source}: the file is empty")
     if len(data) > settings.max_bytes:
         raise UnreadableDocument(f"{source}: the file is {len(data)} bytes, over the {settings.max_bytes}-byte limit")
     if _PDF_MAGIC not in data[:1024]:
         raise UnreadableDocument(f"{source}: not a PDF (no %PDF- header)")
+    if (page := page_over_content_limit(data, limits.max_page_content_bytes)) is not None:
+        raise UnreadableDocument(f"{source}: page {page} content expands past "
+                                 f"{limits.max_page_content_bytes / 1e6:.0f} MB")
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
@@ -106,14 +112,16 @@ def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings) -
             raise UnreadableDocument(f"{source}: the PDF has no pages")
         if len(pdf) > settings.max_pages:
             raise UnreadableDocument(f"{source}: {len(pdf)} pages, over the {settings.max_pages}-page limit")
-        return [_page_has_text(pdf, index) for index in range(len(pdf))]
+        return [_page_has_text(pdf, index, source, limits.max_page_shapes) for index in range(len(pdf))]
     finally:
         pdf.close()
 
 
-def _page_has_text(pdf: pypdfium2.PdfDocument, index: int) -> bool:
+def _page_has_text(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shapes: int) -> bool:
     page = pdf[index]
     try:
+        if count_shapes(page, max_shapes) > max_shapes:
+            raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes")
         textpage = page.get_textpage()
         try:
             return bool(textpage.get_text_range().strip())

@@ -23,7 +23,8 @@ from prefect.futures import PrefectFuture
 from prefect.states import Failed, State
 from prefect.tasks import exponential_backoff
 
-from extractors.extract import REPORT_SUFFIXES, extract_bytes, extract_path, sha256_hex
+from extractors.extract import REPORT_SUFFIXES, ExtractSettings, extract_bytes, extract_path
+from extractors.files import identify_file
 from extractors.report import CheckStatus, Report, ReportStatus, Severity, report_id_of
 from flows.crawl import (
     CrawlResult,
@@ -157,12 +158,19 @@ def known_documents(warehouse: str) -> set[str]:
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover_files(source_dir: str, known: set[str]) -> tuple[list[str], int]:
-    """Report files under a folder whose bytes the warehouse has not seen, sorted; and how many it has."""
+    """Report files under a folder whose bytes the warehouse has not seen, sorted; and how many it has (or repeat)."""
     root = Path(source_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"{source_dir}: not a folder")
     paths = [p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES]
-    fresh = [str(p) for p in paths if sha256_hex(p.read_bytes()) not in known]
+    max_bytes = ExtractSettings.from_env().max_bytes
+    seen = set(known)  # a copy of a file elsewhere in the folder is extracted once
+    fresh: list[str] = []
+    for path in paths:  # hashed in chunks; an unreadable file gets a stand-in identity and fails in extraction
+        sha256 = identify_file(path, max_bytes).sha256
+        if sha256 not in seen:
+            seen.add(sha256)
+            fresh.append(str(path))
     return fresh, len(paths) - len(fresh)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -63,6 +64,36 @@ def open_readonly(path: Path | str, settings: ReaderSettings = ReaderSettings())
     raise AssertionError("unreachable")
 
 
+def open_sealed(path: Path | str, writable_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that cannot touch any other file: for SQL a user types (`xxgk query`).
+
+    External access is off (no ATTACH, COPY TO, EXPORT DATABASE, read_csv of other files, INSTALL
+    or LOAD) and the configuration is locked so the SQL cannot switch it back on. `writable_dir`
+    is the one folder COPY may write into (`xxgk export --out`).
+    """
+    con = open_readonly(path)
+    try:
+        if writable_dir is not None:
+            folder = str(writable_dir.resolve()).replace("'", "''")
+            con.execute(f"SET allowed_directories = ['{folder}/']")
+        for setting in ("autoinstall_known_extensions", "autoload_known_extensions", "enable_external_access"):
+            con.execute(f"SET {setting} = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def is_refused_access(exc: BaseException) -> bool:
+    """Did DuckDB refuse the statement because the sealed connection may not touch other files?"""
+    return isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in str(exc)
+
+
+SEALED_HINT = ("xxgk query is read-only and sealed: it cannot attach, copy to or export other files, nor "
+               "install extensions; use `xxgk export --out DIR` to write files")
+
+
 @contextmanager
 def writer_lock(path: Path) -> Iterator[None]:
     """Serialise writers of one warehouse across processes (advisory lock on a sibling file)."""
@@ -85,6 +116,7 @@ def snapshot_writer(path: Path | str) -> Iterator[tuple[duckdb.DuckDBPyConnectio
     """
     path = Path(path)
     with writer_lock(path):
+        remove_stale_copies(path)
         work = path.with_name(f"{path.name}.writing-{os.getpid()}")
         _remove_database_files(work)
         if path.exists():
@@ -103,6 +135,28 @@ def snapshot_writer(path: Path | str) -> Iterator[tuple[duckdb.DuckDBPyConnectio
         finally:
             con.close()
             _remove_database_files(work)
+
+
+def remove_stale_copies(path: Path) -> list[Path]:
+    """Delete `.writing-PID` copies (and their WAL) left by writers that were killed; call under the lock."""
+    pattern = re.compile(re.escape(path.name) + r"\.writing-(\d+)(\.wal)?")
+    removed: list[Path] = []
+    for leftover in path.parent.glob(f"{path.name}.writing-*"):
+        match = pattern.fullmatch(leftover.name)
+        if match and not _process_alive(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def _remove_database_files(path: Path) -> None:

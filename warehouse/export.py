@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.connection import open_readonly
+from warehouse.connection import open_sealed
 
 EXPORT_FORMATS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)"}
 
@@ -26,11 +26,18 @@ def export_relations(warehouse: Path, out: Path, file_format: str) -> dict[str, 
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"export format must be one of {sorted(EXPORT_FORMATS)}, got {file_format!r}")
     out.mkdir(parents=True, exist_ok=True)
+    out = out.resolve()
     written: dict[str, Path] = {}
-    with open_readonly(warehouse) as con:
+    with open_sealed(warehouse, writable_dir=out) as con:  # COPY can write into `out` and nowhere else
         for name in relation_names(con):
-            target = out / f"{name}.{file_format}"
-            escaped = str(target).replace("'", "''")
-            con.execute(f'COPY (SELECT * FROM "{name}") TO \'{escaped}\' {EXPORT_FORMATS[file_format]}')
+            target = out / f"{_file_stem(name)}.{file_format}"
+            escaped, quoted = str(target).replace("'", "''"), name.replace('"', '""')
+            con.execute(f'COPY (SELECT * FROM "{quoted}") TO \'{escaped}\' {EXPORT_FORMATS[file_format]}')
             written[name] = target
     return written
+
+
+def _file_stem(relation: str) -> str:
+    """A relation name as a file name that stays inside the export folder (no separators, no `..`)."""
+    stem = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in relation)
+    return stem or "_"

@@ -32,11 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse.connection import WarehouseError, open_readonly
+    from warehouse.connection import SEALED_HINT, WarehouseError, is_refused_access, open_sealed
 
     path = args.warehouse or default_warehouse()
     try:
-        with open_readonly(path) as con:
+        with open_sealed(path) as con:
             relation = con.sql(args.sql)
             if relation is None:
                 print(f"xxgk query: {path}: the statement returned no rows to print.", file=sys.stderr)
@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
             rows = relation.fetchall()
     except (WarehouseError, duckdb.Error) as exc:
         print(f"xxgk query: {path}: {exc}".splitlines()[0], file=sys.stderr)
+        if is_refused_access(exc):
+            print(f"xxgk query: {SEALED_HINT}.", file=sys.stderr)
         return 1
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")

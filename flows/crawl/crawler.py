@@ -74,11 +74,11 @@ class _SourceCrawl:
         self.seen: set[str] = set()
         self.listings_queued = 0
         self.max_listings = source.max_pages or settings.max_pages
-        self.robots = RobotsPolicy(None, allow_everything=True)
+        self.robots: dict[str, RobotsPolicy] = {}  # robots.txt URL → its policy, one per origin (host and port)
 
     def run(self) -> CrawlResult:
         with CrawlProgress(self.source.name, progress_wanted(self.settings.progress)) as progress:
-            self.robots = self._read_robots()
+            self._robots_for(self.source.start_url)
             self._enqueue(Link(self.source.start_url, LinkKind.LISTING, ""))
             while self.queue:
                 if len(self.result.fetches) >= self.settings.max_requests:
@@ -94,8 +94,15 @@ class _SourceCrawl:
         return self.result
 
     # ------------------------------------------------------------------ what may be fetched
-    def _read_robots(self) -> RobotsPolicy:
-        outcome = self.fetcher.get(robots_url(self.source.start_url), LinkKind.ROBOTS, may_follow=self._off_host)
+    def _robots_for(self, url: str) -> RobotsPolicy:
+        """The robots.txt of `url`'s origin: the same host on another port is another site (RFC 9309 §2.3)."""
+        location = robots_url(url)
+        if location not in self.robots:
+            self.robots[location] = self._read_robots(location)
+        return self.robots[location]
+
+    def _read_robots(self, location: str) -> RobotsPolicy:
+        outcome = self.fetcher.get(location, LinkKind.ROBOTS, may_follow=self._off_host)
         final = outcome.final.record
         if final.status is not None and 400 <= final.status < 500:
             # No robots.txt is the normal case, not an error (RFC 9309 §2.3.1.3).
@@ -106,7 +113,9 @@ class _SourceCrawl:
         policy = robots_policy(final.status, outcome.final.body)
         delay = policy.crawl_delay(self.settings.robots_agent)
         if delay is not None:
-            self.fetcher.crawl_delay_seconds = min(delay, self.settings.max_crawl_delay_seconds)
+            # the limiter paces the host, whatever the port: the slowest origin's delay wins
+            capped = min(delay, self.settings.max_crawl_delay_seconds)
+            self.fetcher.crawl_delay_seconds = max(capped, self.fetcher.crawl_delay_seconds or 0.0)
         return policy
 
     def _off_host(self, url: str) -> str | None:
@@ -121,7 +130,7 @@ class _SourceCrawl:
         off_host = self._off_host(url)
         if off_host:
             return off_host
-        if not self.robots.allows(url, self.settings.robots_agent):
+        if not self._robots_for(url).allows(url, self.settings.robots_agent):
             return "disallowed by robots.txt"
         return None
 

@@ -161,12 +161,12 @@ def test_full_names_are_composed_from_the_prefecture_down() -> None:
     assert agency_of("国家税务总局淮安市税务局" + SUFFIX)["full_name"] == "国家税务总局淮安市税务局"
 
 
-def test_units_the_gazetteer_lacks_keep_their_parents_but_get_no_code() -> None:
+def test_units_the_gazetteer_lacks_keep_their_parents_and_level_but_get_no_code() -> None:
     street = agency_of("淮安市清江浦区城南新街道办事处" + SUFFIX)
     assert places(street) == ("township", "江苏省", "淮安市", "清江浦区", None)
     assert street["kind"] == "dispatched_office"
     zone = agency_of("淮安市某某高新技术产业开发区管理委员会" + SUFFIX)
-    assert places(zone) == (None, "江苏省", "淮安市", None, None)
+    assert places(zone) == ("county", "江苏省", "淮安市", "某某高新技术产业开发区", None)  # a pseudo-county
     assert zone["kind"] == "dev_zone_committee"
     unknown = agency_of("某某县某某镇" + SUFFIX)
     assert places(unknown)[0] == "township" and unknown["code"] is None
@@ -324,3 +324,27 @@ def test_seed_agency_block() -> None:
     assert {"contact line: 中卫市沙坡头区文昌镇人民政府", "address: 中卫市沙坡头区文萃南街111号"} <= set(
         identity.agency.evidence
     )
+
+
+# ---------------------------------------------------------------- slips found on untuned documents (issue 14)
+
+
+def test_libreoffice_title_broken_inside_the_year_phrase_is_not_named_度() -> None:
+    identity = identify(["沙坡头区文昌镇2023年", "度政府信息公开工作年度报告"], "")
+    assert (identity.agency.name, identity.agency.level, identity.year) == ("沙坡头区文昌镇", "township", 2023)
+
+
+def test_province_title_in_full_width_digits_broken_inside_the_report_phrase() -> None:
+    identity = identify(["浙江省２０２３年政府信息", "公开工作年度报告"], "")
+    assert (identity.agency.name, identity.agency.level, identity.agency.code) == ("浙江省", "province", "330000")
+    assert identity.year == 2023
+
+
+def test_a_title_line_after_an_unrelated_line_keeps_its_own_agency() -> None:
+    identity = identify(["发布日期2024-01-10", "沙坡头区文昌镇2023年政府信息公开工作年度报告"], "")
+    assert identity.agency.name == "沙坡头区文昌镇"
+
+
+def test_comprehensive_experimental_zone_is_county_level_like_the_gazetteers_zones() -> None:
+    zone = agency_of("福建平潭综合实验区" + SUFFIX)
+    assert (zone["level"], zone["kind"], zone["code"]) == ("county", "dev_zone_committee", None)

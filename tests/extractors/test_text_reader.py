@@ -63,3 +63,13 @@ def test_a_table_printed_all_not_applicable_is_a_report_not_unsupported(seed_tex
     assert report.status in ("ok", "invalid"), report.errors
     cell = report.cells[(3, "new_requests", "total")]
     assert cell.value is None and "na_marker" in cell.flags
+
+
+def test_markdown_heading_mark_is_not_part_of_the_agency_name() -> None:
+    from extractors.extract import title_lines
+    from extractors.identity import identify
+    from extractors.text import read_text
+
+    path = Path(__file__).parents[1] / "fixtures" / "text" / "markdown-heading-mark-before-agency-name.md"
+    doc = read_text(path.read_bytes(), str(path))
+    assert identify(title_lines(doc), doc.text).agency.name == "沙坡头区文昌镇"
