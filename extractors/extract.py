@@ -76,7 +76,8 @@ def extract_path(path: Path | str, settings: ExtractSettings | None = None) -> R
             return report
     except OSError as exc:
         problem = unreadable_reason(exc)
-    return _failed(Report(source, stand_in_identity(path, stat)), ReportStatus.ERROR, f"{source}: {problem}{name_note(path)}")
+    stand_in = Report(source, stand_in_identity(path, stat))
+    return _failed(stand_in, ReportStatus.ERROR, f"{source}: {problem}{name_note(path)}")
 
 
 def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
