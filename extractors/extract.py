@@ -16,8 +16,8 @@ from pathlib import Path
 from extractors.document import Document, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.mapping import heading_section, map_document
 from extractors.report import Report
+from extractors.version import EXTRACTOR_VERSION as EXTRACTOR_VERSION
 
-EXTRACTOR_VERSION = "0.1.0"
 REPORT_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".shtml", ".docx", ".doc", ".wps", ".md", ".txt"})
 _TITLE_LINES = 6
 
@@ -71,7 +71,30 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
     except Exception as exc:  # a reader bug must not stop the run; it is reported instead
         return _failed(report, "error", f"{source}: the reader failed ({type(exc).__name__}: {exc})")
     report.format = doc.format
-    return build_report(doc, report)
+    report.extractor, report.extractor_fallback = doc.extractor or doc.format, doc.fallback
+    report = build_report(doc, report)
+    if report.extractor == "pdfium" and report.status != "ok":
+        report = _reference_if_better(data, report)
+    return report
+
+
+def _reference_if_better(data: bytes, fast: Report) -> Report:
+    """A PDF the fast path left invalid or unsupported, read again by pdfplumber; kept if it then passes.
+
+    The two paths give the same answers on every PDF we have (tests/extractors/
+    test_fast_path_equivalence.py); this guards the files nobody has shown us, at the price of
+    a second read for reports that fail anyway.
+    """
+    from extractors.pdf import REFERENCE, PdfSettings, read_pdf
+
+    try:
+        doc = read_pdf(data, fast.source, PdfSettings(reader=REFERENCE))
+    except (UnreadableDocument, UnsupportedDocument):
+        return fast
+    why = f"the PDFium path's report was {fast.status}; the reference path's passes its rules"
+    reference = build_report(doc, Report(fast.source, fast.sha256, format=doc.format, extractor=REFERENCE,
+                                         extractor_fallback=why))
+    return reference if reference.status == "ok" else fast
 
 
 def build_report(doc: Document, report: Report) -> Report:

@@ -156,7 +156,7 @@ class _Batch:
         report_id = R.report_id_of(report.sha256)
         version = self.versions.get(report.sha256)
         report_row = R.report_row(report, self.now, (version.extractor_version if version else None)
-                                  or R.extractor_version())
+                                  or report.extractor_version)
         cells = R.cell_rows(report)
         narrative = R.narrative_rows(report)
         checks = R.check_rows(report_id, report.checks, self.now)
