@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 
-from extractors.extract import REPORT_SUFFIXES, extract_bytes, extract_path, sha256_hex
+from extractors.extract import REPORT_SUFFIXES
 from extractors.report import Report
 from flows.crawl import (
     CrawlResult,
@@ -38,6 +38,8 @@ from flows.crawl import (
     source_from_url,
     state_file,
 )
+from flows.crawl.archive import archive_file
+from flows.extract_pool import ExtractJob, IsolationSettings, extract_isolated, extraction_pool, file_sha256
 from flows.runners import api_reachable_from_workers, task_runner_for, track
 from flows.settings import RunSettings
 from warehouse.loader import FETCH_COLUMNS, DocumentVersion, LoadSummary, load_batch
@@ -131,20 +133,34 @@ def known_documents(warehouse: str) -> set[str]:
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover_files(source_dir: str, known: set[str]) -> tuple[list[str], int]:
-    """Report files under a folder whose bytes the warehouse has not seen, sorted; and how many it has."""
+def discover_files(source_dir: str, known: set[str], data_dir: str) -> tuple[list[str], list[DocumentVersion], int]:
+    """Report files under a folder whose bytes the warehouse has not seen, sorted, and how many it has.
+
+    Each new file is hashed in chunks and copied into the content-addressed raw archive, as a
+    crawled download is, so the archive holds every report ever loaded and can be re-extracted.
+    """
     root = Path(source_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"{source_dir}: not a folder")
     paths = [p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES]
-    fresh = [str(p) for p in paths if sha256_hex(p.read_bytes()) not in known]
-    return fresh, len(paths) - len(fresh)
+    fresh: list[str] = []
+    versions: list[DocumentVersion] = []
+    archive = raw_dir(Path(data_dir))
+    for path in paths:
+        digest = file_sha256(path)
+        if digest in known:
+            continue
+        fresh.append(str(path))
+        if digest:  # an unreadable file is extracted (to an error report) but cannot be archived
+            versions.append(DocumentVersion(sha256=digest, source=str(path), archive_path=str(
+                archive_file(archive, path, digest)), size_bytes=path.stat().st_size))
+    return fresh, versions, len(paths) - len(fresh)
 
 
 @task(cache_policy=NO_CACHE)
 def extract_file(path: str) -> Report:
-    """One file → Report; never raises (bad input becomes an error/unsupported status)."""
-    return extract_path(path)
+    """One file → Report, in an isolated worker process; never raises (bad input becomes an error status)."""
+    return extract_isolated(ExtractJob.of_path(path))
 
 
 @task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), cache_policy=NO_CACHE)
@@ -166,8 +182,9 @@ def crawl_source(source: Source, data_dir: str, pending_state: str, settings: Cr
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def extract_archived(report_file: ReportFile, http_charset: str | None) -> Report:
     """An archived download → Report, named by its URL (an inline HTML report by its article page)."""
-    data = report_file.path.read_bytes()  # OSError: retried, shared storage may lag behind the crawl
-    return extract_bytes(data, report_file.url, http_charset=http_charset)
+    if not report_file.path.is_file():  # retried: shared storage may lag behind the crawl
+        raise FileNotFoundError(f"{report_file.path}: the archived download is missing")
+    return extract_isolated(ExtractJob(str(report_file.path), report_file.url, http_charset))
 
 
 @task
@@ -249,7 +266,7 @@ def fetch_and_extract(folder: str | None, sources: list[Source], data_dir: str, 
     """
     gathered = Gathered()
     if folder is not None:
-        paths, gathered.unchanged = discover_files(folder, known_documents(warehouse))
+        paths, gathered.documents, gathered.unchanged = discover_files(folder, known_documents(warehouse), data_dir)
         gathered.files = len(paths)
         gathered.reports = _in_order([extract_file.submit(p) for p in paths], "extracting")
         return gathered
@@ -287,11 +304,11 @@ def fetch_and_extract(folder: str | None, sources: list[Source], data_dir: str, 
 @flow(name="xxgk-run", log_prints=True)
 def xxgk_run(source: str | None = None, sources_file: str | None = None, warehouse: str | None = None,
              data_dir: str | None = None, dask: str | None = None,
-             crawl_settings: CrawlSettings | None = None) -> RunSummary:
+             crawl_settings: CrawlSettings | None = None, workers: int | None = None) -> RunSummary:
     """Load every new or changed report from a folder or from crawled sites; bad input is quarantined.
 
     `source` is a folder or a start URL, `sources_file` a TOML file of sites (CONTRACT.md §2);
-    `dask` is None (threads), "local" or a scheduler address.
+    `dask` is None (threads crawl, `workers` isolated processes extract), "local" or a scheduler address.
     """
     settings = RunSettings.from_env(warehouse=warehouse, data_dir=data_dir)
     sources = resolve_sources(source, sources_file)
@@ -299,8 +316,9 @@ def xxgk_run(source: str | None = None, sources_file: str | None = None, warehou
     wh, data = str(settings.warehouse), str(settings.data_dir)
     if sources:
         restore_crawl_state(data, wh)
-    fan_out = fetch_and_extract.with_options(task_runner=task_runner_for(dask))
-    with api_reachable_from_workers(dask):
+    isolation = IsolationSettings.from_env(workers)
+    fan_out = fetch_and_extract.with_options(task_runner=task_runner_for(dask, isolation.processes))
+    with api_reachable_from_workers(dask), extraction_pool(isolation, enabled=not dask):
         gathered = fan_out(folder=None if sources else source, sources=sources or [], data_dir=data,
                            warehouse=wh, crawl_settings=crawl_settings or CrawlSettings())
     try:

@@ -27,7 +27,8 @@ from warehouse.connection import snapshot_writer
 from warehouse.rows import DocumentVersion
 from warehouse.schema import ensure_schema, refresh_agency_year
 
-__all__ = ["CHECK_RESULT_COLUMNS", "FETCH_COLUMNS", "DocumentVersion", "LoadSummary", "load_batch", "log_fetches"]
+__all__ = ["CHECK_RESULT_COLUMNS", "FETCH_COLUMNS", "DocumentVersion", "LoadSummary", "load_batch", "log_fetches",
+           "reload_batch"]
 
 LOADABLE = ("ok", "invalid")
 CHECK_RESULT_COLUMNS = ("report_id", "rule", "status", "severity", "detail", "cells")
@@ -325,3 +326,39 @@ def _insert_fetches(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, 
         records.append({col: row.get(col) for col in FETCH_COLUMNS} | {"fetched_at": row.get("fetched_at") or now})
     _insert(con, "fetches", records)
     return len(records)
+
+
+def reload_batch(warehouse: Path | str, reports: Sequence[Report], check_results: pd.DataFrame | None = None, *,
+                 documents: Sequence[DocumentVersion] = (), unchanged: Sequence[Report] = ()) -> LoadSummary:
+    """Re-extracted files already in the warehouse, in one transaction (`xxgk run --reextract`).
+
+    `reports` changed: each replaces its own rows (same sha256, same report_id) as if loaded anew.
+    `unchanged` read the same: only their extractor version (and path) is recorded, so they are not
+    read again until the extractor changes again.
+    """
+    path = Path(warehouse)
+    summary = LoadSummary()
+    with snapshot_writer(path) as (con, publish):
+        con.begin()
+        ensure_schema(con)
+        ids = [R.report_id_of(r.sha256) for r in reports]
+        for table in ("reports", "cells", "narrative_facts", "check_results"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [ids])
+        for table in ("documents", "quarantine"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, sha256)", [[r.sha256 for r in reports]])
+        batch = _Batch(con, datetime.now(UTC), {d.sha256: d for d in documents}, summary)
+        batch.load(reports)
+        checks_changed = _upsert_check_results(con, check_results, summary) if check_results is not None else []
+        for report in unchanged:
+            con.execute("UPDATE documents SET extractor_version = ? WHERE sha256 = ?",
+                        [report.extractor_version, report.sha256])
+            con.execute("UPDATE reports SET extractor_version = ?, extractor = ? WHERE sha256 = ?",
+                        [report.extractor_version, report.extractor or None, report.sha256])
+        refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
+        if reports or unchanged:
+            con.commit()
+        else:
+            con.rollback()
+            publish[0] = False
+    summary.published = publish[0]
+    return summary

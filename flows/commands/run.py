@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from flows.commands.extract import add_workers_argument
 from flows.settings import default_warehouse, prefect_environment
 
 
@@ -16,12 +17,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the same inputs changes nothing; bad files are quarantined and the run goes on. Exit 0 when the run "
         "completed.",
     )
-    add_source_arguments(parser)
+    inputs = add_source_arguments(parser)
+    # Throughput (docs/throughput.md): extraction workers, and re-extraction of the archive.
+    inputs.add_argument("--reextract", action="store_true",
+                        help="instead of reading sources: re-read every archived document an older extractor "
+                        "version read, reload the reports that changed and print what changed")
+    add_workers_argument(parser)
     parser.set_defaults(handler=run)
 
 
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """The inputs and outputs `xxgk run` and `xxgk serve` share."""
+def add_source_arguments(parser: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """The inputs and outputs `xxgk run` and `xxgk serve` share; returns the group of inputs."""
     inputs = parser.add_mutually_exclusive_group(required=True)
     inputs.add_argument("--source", help="a folder of report files, or a start URL (an agency's 年报 column)")
     inputs.add_argument("--sources", metavar="FILE.toml", help="a TOML file of [[source]] sites to crawl")
@@ -32,6 +38,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask", metavar="local|ADDRESS", default=None,
                         help="fetch and extract on Dask: 'local' starts a LocalCluster, an address such as "
                         "tcp://10.0.0.5:8786 uses an existing scheduler")
+    return inputs
 
 
 def usage_error(args: argparse.Namespace) -> str | None:
@@ -56,6 +63,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.reextract:
+        return reextract(args)
     problem = usage_error(args)
     if problem:
         print(f"xxgk run: {problem}")
@@ -64,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from flows.pipeline import xxgk_run
 
     summary = xxgk_run(source=args.source, sources_file=args.sources, warehouse=args.warehouse,
-                       data_dir=args.data, dask=args.dask)
+                       data_dir=args.data, dask=args.dask, workers=args.workers)
     print(f"files {summary.files}, unchanged {summary.skipped_unchanged}, loaded {summary.loaded} "
           f"({len(summary.new)} new, {len(summary.changed)} changed), quarantined {summary.quarantined}")
     if summary.fetches:
@@ -76,6 +85,16 @@ def run(args: argparse.Namespace) -> int:
     for problem in summary.problems:
         print(f"  problem: {problem}")
     print_comparison(Path(args.warehouse) if args.warehouse else default_warehouse())
+    return 0
+
+
+def reextract(args: argparse.Namespace) -> int:
+    """`--reextract`: the archive read again by this extractor, and what changed."""
+    prefect_environment()
+    from flows.reextract import xxgk_reextract
+
+    summary = xxgk_reextract(warehouse=args.warehouse, data_dir=args.data, workers=args.workers)
+    print("\n".join(summary.lines()))
     return 0
 
 
