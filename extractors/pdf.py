@@ -23,9 +23,9 @@ from pdfplumber.page import Page
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
-from extractors.pdfium_page import UntrustedPage, parse_page
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
+from extractors.pdfium_page import UntrustedPage, parse_page
 
 # One lock per process: threads take turns in PDFium, processes (the extraction pool) do not.
 _PDFIUM_LOCK = threading.Lock()

@@ -121,8 +121,8 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
             raise UntrustedPage(f"page {place.page_number} has glyphs without a Unicode mapping")
         text = chr(code)
         if code in _HIGH_SURROGATE and index < count:
-            text = (chr(code) + chr(pdfium_c.FPDFText_GetUnicode(raw, index))).encode("utf-16", "surrogatepass")
-            text = text.decode("utf-16")
+            pair = chr(code) + chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+            text = pair.encode("utf-16", "surrogatepass").decode("utf-16")
             index += 1
         if not pdfium_c.FPDFText_GetMatrix(raw, at, matrix) or not pdfium_c.FPDFText_GetLooseCharBox(raw, at, rect):
             raise UntrustedPage(f"page {place.page_number}: PDFium gives no box for a glyph")

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from extractors.document import Provenance
-from extractors.version import EXTRACTOR_VERSION
 from extractors.template import (
     SECTION3_COLUMN_KEYS,
     SECTION3_ROW_KEYS,
@@ -18,6 +17,7 @@ from extractors.template import (
     SECTION4_GROUP_KEYS,
     section2_rows,
 )
+from extractors.version import EXTRACTOR_VERSION
 
 STATUSES = ("ok", "invalid", "unsupported", "error")
 

@@ -179,7 +179,7 @@ class ExtractionPool:
     def __init__(self, settings: IsolationSettings) -> None:
         self.settings = settings
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(_PRELOAD)  # type: ignore[attr-defined]
+        self._context.set_forkserver_preload(_PRELOAD)
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()

@@ -185,8 +185,8 @@ def _same(old: tuple[Decimal | None, str] | None, new: tuple[Decimal | None, str
 def _shown(cell: tuple[Decimal | None, str] | None) -> str:
     if cell is None:
         return "absent"
-    value, raw = cell
-    return "null" if value is None else format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    value = cell[0]
+    return "null" if value is None else format(value.normalize(), "f")
 
 
 def _charset(content_type: str | None) -> str | None:
