@@ -78,11 +78,7 @@ def load_batch(warehouse: Path | str, reports: Sequence[Report], check_results: 
         checks_changed = _upsert_check_results(con, check_results, summary) if check_results is not None else []
         summary.fetches_logged = _insert_fetches(con, fetches or (), batch.now)
         refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
-        if summary.changed or is_new_file:
-            con.commit()
-        else:
-            con.rollback()
-            publish[0] = False
+        _finish(con, publish, summary.changed or is_new_file)
     summary.published = publish[0]
     return summary
 
@@ -355,10 +351,15 @@ def reload_batch(warehouse: Path | str, reports: Sequence[Report], check_results
             con.execute("UPDATE reports SET extractor_version = ?, extractor = ? WHERE sha256 = ?",
                         [report.extractor_version, report.extractor or None, report.sha256])
         refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
-        if reports or unchanged:
-            con.commit()
-        else:
-            con.rollback()
-            publish[0] = False
+        _finish(con, publish, bool(reports or unchanged))
     summary.published = publish[0]
     return summary
+
+
+def _finish(con: duckdb.DuckDBPyConnection, publish: list[bool], changed: bool) -> None:
+    """Commit (and publish) a batch that changed something; roll back and publish nothing otherwise."""
+    if changed:
+        con.commit()
+    else:
+        con.rollback()
+        publish[0] = False
