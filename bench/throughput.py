@@ -108,13 +108,32 @@ def bench_paths(args: argparse.Namespace) -> None:
 
 
 def _xxgk_run(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (this run's processes and their children) of one xxgk command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Wall seconds and CPU seconds of one xxgk command and every process it starts.
+
+    The process tree is sampled every 0.2 s (the worker processes are grandchildren, which
+    RUSAGE_CHILDREN misses); a process's last CPU reading before it exits is kept.
+    """
+    import psutil
+
     start = time.perf_counter()
-    subprocess.run([XXGK, *argv], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    main = subprocess.Popen([XXGK, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = psutil.Process(main.pid)
+    cpu: dict[int, float] = {}
+    while main.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        for process in tree:
+            try:
+                times = process.cpu_times()
+                cpu[process.pid] = times.user + times.system + times.children_user + times.children_system
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.2)
+    if main.wait() != 0:
+        raise SystemExit(f"xxgk {' '.join(argv)} failed with exit status {main.returncode}")
+    return time.perf_counter() - start, sum(cpu.values())
 
 
 def bench_run(args: argparse.Namespace) -> None:

@@ -275,3 +275,8 @@ def extract_isolated(job: ExtractJob) -> Report:
     """Extract through this process's pool when there is one (local runs), else right here (Dask)."""
     pool = _current
     return pool.extract(job) if pool is not None else extract_job(job)
+
+
+def local_pool() -> ExtractionPool | None:
+    """This process's extraction pool, if the run has one (local runs; not Dask)."""
+    return _current
