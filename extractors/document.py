@@ -76,6 +76,8 @@ class Document:
     page_count: int | None = None
     format: str = ""  # pdf | html | docx | text
     pages_without_text: int = 0
+    extractor: str = ""  # which parse produced the blocks: pdfium | pdfplumber for PDFs, else the format
+    fallback: str = ""  # why the fast PDF path was not trusted, when the reference path read the file
 
     @property
     def text(self) -> str:

@@ -18,7 +18,10 @@ from pathlib import Path
 from extractors.document import Document, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.files import name_note, size_problem, source_name, stand_in_identity, unreadable_reason
 from extractors.mapping import heading_section, map_document
-from extractors.report import Report, ReportStatus
+from extractors.report import CheckStatus, Report, ReportStatus
+from extractors.sums import SECTION3_SUMS, SECTION4_SUMS, evaluate_equation
+from extractors.template import flat_key
+from extractors.version import EXTRACTOR_VERSION as EXTRACTOR_VERSION
 
 REPORT_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".shtml", ".docx", ".doc", ".wps", ".md", ".txt"})
 _TITLE_LINES = 6
@@ -101,7 +104,41 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
     except Exception as exc:  # a reader bug must not stop the run; it is reported instead
         return _failed(report, ReportStatus.ERROR, f"{source}: the reader failed ({type(exc).__name__}: {exc})")
     report.format = doc.format
-    return build_report(doc, report)
+    report.extractor, report.extractor_fallback = doc.extractor or doc.format, doc.fallback
+    report = build_report(doc, report)
+    if report.extractor == "pdfium" and _doubtful(report):
+        report = _reference_if_better(data, report)
+    return report
+
+
+def _doubtful(report: Report) -> bool:
+    """Signs that a reading went wrong, judged inside the extractor (validation comes later, once):
+    no table read, a located printed cell that came out empty, or a sum of docs/format.md §5 that fails."""
+    if report.status != ReportStatus.OK:
+        return True
+    if any(cell.flags & {"not_found", "unlocated"} for cell in report.cells.values()):
+        return True
+    record = {flat_key(*key): cell.value for key, cell in report.cells.items()}
+    return any(evaluate_equation(e, record)[0] == CheckStatus.FAIL for e in (*SECTION3_SUMS, *SECTION4_SUMS))
+
+
+def _reference_if_better(data: bytes, fast: Report) -> Report:
+    """A PDF whose fast-path reading looks doubtful, read again by pdfplumber; kept if that reading does not.
+
+    The two paths give the same answers on every PDF we have (tests/extractors/
+    test_fast_path_equivalence.py); this guards the files nobody has shown us, at the price of
+    a second read for reports that fail anyway.
+    """
+    from extractors.pdf import REFERENCE, PdfSettings, read_pdf
+
+    try:
+        doc = read_pdf(data, fast.source, PdfSettings(reader=REFERENCE))
+    except (UnreadableDocument, UnsupportedDocument):
+        return fast
+    why = "the PDFium path's reading failed a sum or left printed cells empty; the reference path's did not"
+    reference = build_report(doc, Report(fast.source, fast.sha256, format=doc.format, extractor=REFERENCE,
+                                         extractor_fallback=why))
+    return fast if _doubtful(reference) else reference
 
 
 def build_report(doc: Document, report: Report) -> Report:

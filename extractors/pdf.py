@@ -1,9 +1,11 @@
 """PDF reader: a text-layer PDF's bytes → a Document (body paragraphs and table grids, in reading order).
 
 pypdfium2 opens the file first because it is fast and precise about why a file cannot be read
-(corrupt, password) and which pages carry no text (scans). pdfplumber then parses each page with
-text exactly once, finds ruled tables on it, rebuilds tables printed without lines, and groups the
-remaining lines into paragraphs; each page is closed as soon as it is read.
+(corrupt, password) and which pages carry no text (scans). Each page with text is then parsed
+exactly once — by PDFium (the fast path, extractors/pdfium_page.py) or by pdfminer through
+pdfplumber (the reference path) — into the same char/line/rect objects; ruled tables are found on
+it, tables printed without lines rebuilt, and the remaining lines grouped into paragraphs; each
+page is closed as soon as it is read.
 """
 
 from __future__ import annotations
@@ -25,8 +27,16 @@ from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_t
 from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
+from extractors.pdfium_page import UntrustedPage, parse_page
 
+# One lock per process: threads take turns in PDFium, processes (the extraction pool) do not.
 _PDFIUM_LOCK = threading.Lock()
+# Words split where the font size changes; pdfminer's sizes carry float noise (15.949999999999989
+# beside 15.950000000000045 in one line) that would split words at random, so sizes are compared
+# rounded. Both parses round alike, so they split words alike.
+SIZE_DIGITS = 3
+FAST = "pdfium"
+REFERENCE = "pdfplumber"
 
 _PDF_MAGIC = b"%PDF-"
 
@@ -43,8 +53,13 @@ class PdfSettings:
     # pdfplumber's word splitting tolerances, in points.
     word_x_tolerance: float = 3.0
     word_y_tolerance: float = 3.0
+    # "pdfium": the fast path, falling back to the reference where a page cannot be trusted;
+    # "pdfplumber": the reference path only (pdfminer parses every page).
+    reader: str = "pdfium"
 
     def __post_init__(self) -> None:
+        if self.reader not in (FAST, REFERENCE):
+            raise ValueError(f"PdfSettings: reader must be {FAST!r} or {REFERENCE!r}, got {self.reader!r}")
         if self.max_bytes <= 0 or self.max_pages <= 0:
             raise ValueError(f"PdfSettings: max_bytes and max_pages must be positive, "
                              f"got {self.max_bytes}, {self.max_pages}")
@@ -57,17 +72,59 @@ class PdfSettings:
 
 def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None,
              limits: ExtractSettings | None = None) -> Document:
-    """Read a PDF into blocks; raise UnreadableDocument / UnsupportedDocument with a one-sentence reason."""
+    """Read a PDF into blocks; raise UnreadableDocument / UnsupportedDocument with a one-sentence reason.
+
+    The fast path (PDFium) reads it unless a page cannot be trusted to parse as pdfminer would;
+    then the whole document is read on the reference path (pdfplumber). `Document.extractor` says which.
+    """
     settings = settings or PdfSettings()
-    text_pages = _pages_with_text(data, source, settings, limits or ExtractSettings())
-    document = Document(source=source, format="pdf", page_count=len(text_pages),
-                        pages_without_text=text_pages.count(False))
-    if not any(text_pages):
-        raise UnsupportedDocument(f"{source}: pages have no text layer; this needs OCR")
+    limits = limits or ExtractSettings()
+    with _PDFIUM_LOCK:  # PDFium is not thread-safe: concurrent calls from task threads segfault
+        pdf = _open(data, source, settings, limits)
+    try:
+        text_pages = _pages_with_text(pdf, source, limits.max_page_shapes)
+        if not any(text_pages):
+            raise UnsupportedDocument(f"{source}: pages have no text layer; this needs OCR")
+        document = Document(source=source, format="pdf", page_count=len(text_pages),
+                            pages_without_text=text_pages.count(False))
+        if settings.reader == FAST:
+            try:
+                return _read_fast(pdf, text_pages, document, settings)
+            except UntrustedPage as why:
+                document.blocks.clear()
+                document.fallback = str(why)
+    finally:
+        with _PDFIUM_LOCK:
+            pdf.close()
+    return _read_reference(data, text_pages, document, settings)
+
+
+def _read_fast(pdf: pypdfium2.PdfDocument, text_pages: list[bool], document: Document,
+               settings: PdfSettings) -> Document:
+    """Every text page parsed by PDFium, read by the same table and paragraph code as the reference."""
+    document.extractor = FAST
+    doctop = 0.0
+    for index, has_text in enumerate(text_pages):
+        if has_text:
+            with _PDFIUM_LOCK:
+                page = parse_page(pdf, index, doctop)
+            document.blocks.extend(_read_page(page, document.source, settings))
+            doctop += page.height
+            page.close()
+        else:
+            with _PDFIUM_LOCK:
+                doctop += pdf.get_page_size(index)[1]
+    return document
+
+
+def _read_reference(data: bytes, text_pages: list[bool], document: Document, settings: PdfSettings) -> Document:
+    """pdfplumber parses each page with text exactly once (pdfminer: slow, but the reference)."""
+    source = document.source
+    document.extractor = REFERENCE
     with _parsed(source, "open"):
-        pdf = pdfplumber.open(io.BytesIO(data))
-    with pdf:
-        for page, has_text in zip(pdf.pages, text_pages, strict=True):
+        plumber = pdfplumber.open(io.BytesIO(data))
+    with plumber:
+        for page, has_text in zip(plumber.pages, text_pages, strict=True):
             if has_text:
                 with _parsed(source, f"page {page.page_number}"):
                     page.objects  # noqa: B018 - parse the page once, here, where parse errors are caught
@@ -85,13 +142,8 @@ def _parsed(source: str, what: str) -> Iterator[None]:
         raise UnreadableDocument(f"{source}: the PDF is damaged at {what} ({type(exc).__name__}: {exc})") from exc
 
 
-def _pages_with_text(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettings) -> list[bool]:
-    """Which pages carry a text layer; also the gate for empty, oversized, corrupt, locked and shape-bomb files."""
-    with _PDFIUM_LOCK:  # PDFium is not thread-safe: concurrent calls from task threads segfault
-        return _pages_with_text_unlocked(data, source, settings, limits)
-
-
-def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettings) -> list[bool]:
+def _open(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettings) -> pypdfium2.PdfDocument:
+    """The gate for empty, oversized, corrupt, locked and page-bombed files."""
     if not data:
         raise UnreadableDocument(f"{source}: the file is empty")
     if len(data) > settings.max_bytes:
@@ -107,14 +159,19 @@ def _pages_with_text_unlocked(data: bytes, source: str, settings: PdfSettings, l
         if "password" in str(exc).lower():
             raise UnreadableDocument(f"{source}: the PDF is encrypted and needs a password") from exc
         raise UnreadableDocument(f"{source}: the PDF is corrupt ({exc})") from exc
-    try:
-        if len(pdf) == 0:
-            raise UnreadableDocument(f"{source}: the PDF has no pages")
-        if len(pdf) > settings.max_pages:
-            raise UnreadableDocument(f"{source}: {len(pdf)} pages, over the {settings.max_pages}-page limit")
-        return [_page_has_text(pdf, index, source, limits.max_page_shapes) for index in range(len(pdf))]
-    finally:
+    if len(pdf) == 0 or len(pdf) > settings.max_pages:
+        pages = len(pdf)
         pdf.close()
+        if pages == 0:
+            raise UnreadableDocument(f"{source}: the PDF has no pages")
+        raise UnreadableDocument(f"{source}: {pages} pages, over the {settings.max_pages}-page limit")
+    return pdf
+
+
+def _pages_with_text(pdf: pypdfium2.PdfDocument, source: str, max_shapes: int) -> list[bool]:
+    """Which pages carry a text layer (the others are scans); a page drawing too many shapes is refused."""
+    with _PDFIUM_LOCK:
+        return [_page_has_text(pdf, index, source, max_shapes) for index in range(len(pdf))]
 
 
 def _page_has_text(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shapes: int) -> bool:
@@ -134,6 +191,8 @@ def _page_has_text(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shap
 def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     """One page's grids and paragraphs, ordered top to bottom."""
     placed: list[tuple[float, Block]] = []
+    for char in page.chars:
+        char["size"] = round(char["size"], SIZE_DIGITS)
     tables = find_ruled_tables(page)
     for table in tables:
         placed.append((table.bbox[1], ruled_grid(page, table, source)))

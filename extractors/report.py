@@ -20,6 +20,7 @@ from extractors.template import (
     SECTION4_GROUP_KEYS,
     section2_rows,
 )
+from extractors.version import EXTRACTOR_VERSION
 
 
 class ReportStatus(StrEnum):
@@ -189,6 +190,11 @@ class Report:
     checks: list[CheckResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     narrative: list[NarrativeFact] = field(default_factory=list)
+    # Which parse produced the cells (pdfium | pdfplumber for PDFs, else the format) and why the fast
+    # PDF path was not trusted, when it was not.
+    extractor: str = ""
+    extractor_fallback: str = ""
+    extractor_version: str = EXTRACTOR_VERSION
     # The body text outside tables: the batch validation needs it for the text rules (D-1, D-2,
     # N-*); it is not part of the JSON output.
     text: str = field(default="", repr=False)
@@ -221,7 +227,11 @@ class Report:
             "section4": self._grid(4, SECTION4_GROUP_KEYS, SECTION4_COLUMN_KEYS) if extracted else None,
             "checks": [c.to_json() for c in self.checks],
             "errors": list(self.errors),
+            "extractor": self.extractor or None,
+            "extractor_version": self.extractor_version,
         }
+        if self.extractor_fallback:
+            out["extractor_fallback"] = self.extractor_fallback
         if self.narrative:
             out["narrative"] = [f.to_json() for f in self.narrative]
         if with_provenance:

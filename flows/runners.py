@@ -51,14 +51,15 @@ def local_workers_default() -> int:
     return int(os.environ.get("XXGK_DASK_WORKERS", "2"))
 
 
-def task_runner_for(dask: str | None) -> TaskRunner[Any]:
+def task_runner_for(dask: str | None, extract_workers: int = 1) -> TaskRunner[Any]:
     """The task runner for the fan-out: a thread pool, or prefect-dask's DaskTaskRunner."""
     if not dask:
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        # Threads pay off for crawling (sites answer slowly); extraction takes one file at a time
-        # per process anyway (flows/pipeline.py), so more threads never mean more CPU contention.
-        return ThreadPoolTaskRunner(max_workers=THREADS)
+        # Threads pay off for crawling (sites answer slowly). An extraction task's thread only
+        # waits for a worker process of the extraction pool (flows/extract_pool.py), which is
+        # where the CPU work happens: enough threads to keep every worker busy, no more.
+        return ThreadPoolTaskRunner(max_workers=max(THREADS, extract_workers + 1))
     from prefect_dask import DaskTaskRunner
 
     settings = DaskSettings(dask, local_workers=local_workers_default())

@@ -27,7 +27,7 @@ from warehouse.connection import snapshot_writer
 from warehouse.rows import DocumentVersion
 from warehouse.schema import ensure_schema, refresh_agency_year
 
-__all__ = ["FETCH_COLUMNS", "CrossReportRules", "DocumentVersion", "LoadSummary", "load_batch"]
+__all__ = ["FETCH_COLUMNS", "CrossReportRules", "DocumentVersion", "LoadSummary", "load_batch", "reload_batch"]
 
 # Rules over the warehouse as this batch leaves it (expectations.cross_report.evaluate_cross_report):
 # called inside the batch's transaction, so their results commit with it.
@@ -83,11 +83,7 @@ def load_batch(warehouse: Path | str, reports: Sequence[Report], check_results: 
             checks_changed += _upsert_check_results(con, cross_report(con), summary)
         summary.fetches_logged = _insert_fetches(con, fetches or (), batch.now)
         refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
-        if summary.changed or is_new_file:
-            con.commit()
-        else:
-            con.rollback()
-            publish[0] = False
+        _finish(con, publish, summary.changed or is_new_file)
     summary.published = publish[0]
     return summary
 
@@ -158,7 +154,7 @@ class _Batch:
         report_id = report_id_of(report.sha256)
         version = self.versions.get(report.sha256)
         report_row = R.report_row(report, self.now, (version.extractor_version if version else None)
-                                  or R.extractor_version())
+                                  or report.extractor_version)
         cells = R.cell_rows(report)
         narrative = R.narrative_rows(report)
         checks = R.check_rows(report_id, report.checks, self.now)
@@ -327,3 +323,44 @@ def _insert_fetches(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, 
         records.append({col: row.get(col) for col in FETCH_COLUMNS} | {"fetched_at": row.get("fetched_at") or now})
     _insert(con, "fetches", records)
     return len(records)
+
+
+def reload_batch(warehouse: Path | str, reports: Sequence[Report], *, documents: Sequence[DocumentVersion] = (),
+                 unchanged: Sequence[Report] = (), cross_report: CrossReportRules | None = None) -> LoadSummary:
+    """Re-extracted files already in the warehouse, in one transaction (`xxgk run --reextract`).
+
+    `reports` changed: each replaces its own rows (same sha256, same report_id) as if loaded anew.
+    `unchanged` read the same: only their extractor version (and path) is recorded, so they are not
+    read again until the extractor changes again.
+    """
+    path = Path(warehouse)
+    summary = LoadSummary()
+    with snapshot_writer(path) as (con, publish):
+        con.begin()
+        ensure_schema(con)
+        ids = [report_id_of(r.sha256) for r in reports]
+        for table in ("reports", "cells", "narrative_facts", "check_results"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [ids])
+        for table in ("documents", "quarantine"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, sha256)", [[r.sha256 for r in reports]])
+        batch = _Batch(con, datetime.now(UTC), {d.sha256: d for d in documents}, summary)
+        batch.load(reports)
+        checks_changed = _upsert_check_results(con, cross_report(con), summary) if cross_report is not None else []
+        for report in unchanged:
+            con.execute("UPDATE documents SET extractor_version = ? WHERE sha256 = ?",
+                        [report.extractor_version, report.sha256])
+            con.execute("UPDATE reports SET extractor_version = ?, extractor = ? WHERE sha256 = ?",
+                        [report.extractor_version, report.extractor or None, report.sha256])
+        refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
+        _finish(con, publish, bool(reports or unchanged))
+    summary.published = publish[0]
+    return summary
+
+
+def _finish(con: duckdb.DuckDBPyConnection, publish: list[bool], changed: bool) -> None:
+    """Commit (and publish) a batch that changed something; roll back and publish nothing otherwise."""
+    if changed:
+        con.commit()
+    else:
+        con.rollback()
+        publish[0] = False

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from typing import Any
 
 from extractors.report import Agency, CheckResult, Report, ReportStatus, report_id_of
@@ -34,12 +33,6 @@ class DocumentVersion:
             raise ValueError(f"{self.source}: sha256 must be 64 hex characters, got {self.sha256!r}")
 
 
-def extractor_version() -> str:
-    """The installed xxgk version, recorded with every document version it read."""
-    try:
-        return metadata.version("xxgk")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def agency_id_of(agency: Agency) -> str | None:
@@ -58,7 +51,7 @@ def report_row(report: Report, loaded_at: datetime, version: str) -> Row:
         "kind": a.kind, "scope": a.scope, "province": a.province, "city": a.city, "county": a.county,
         "agency_code": a.code, "year": report.year, "template": report.template, "title": report.title,
         "format": report.format or None, "status": str(report.status), "is_valid": report.status == ReportStatus.OK,
-        "extractor_version": version, "loaded_at": loaded_at,
+        "extractor_version": version, "loaded_at": loaded_at, "extractor": report.extractor or None,
     }
 
 
@@ -111,7 +104,7 @@ def document_row(report: Report, version: DocumentVersion | None, loaded_at: dat
         "report_id": report_id_of(report.sha256), "sha256": report.sha256,
         "source": version.source if version else report.source, "status": str(report.status),
         "is_current": is_current, "agency_id": agency_id_of(report.agency), "year": report.year,
-        "extractor_version": (version.extractor_version if version else None) or extractor_version(),
+        "extractor_version": (version.extractor_version if version else None) or report.extractor_version,
         "archive_path": version.archive_path if version else None,
         "content_type": (version.content_type if version else None) or report.format or None,
         "size_bytes": version.size_bytes if version else None,

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from expectations.validate import check_report
-from extractors.extract import REPORT_SUFFIXES, extract_path
+from extractors.extract import REPORT_SUFFIXES
 from extractors.report import CheckStatus, Report, Severity
+from flows.extract_pool import ExtractJob, IsolationSettings, extraction_pool
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +29,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
     parser.add_argument("--provenance", action="store_true",
                         help="with --json, add a `cells` list: raw text, flags and location of every value")
+    add_workers_argument(parser)
     parser.set_defaults(handler=run)
+
+
+def add_workers_argument(parser: argparse.ArgumentParser) -> None:
+    """`--workers N`: how many files are extracted at once, each in its own process (xxgk extract/run)."""
+    parser.add_argument("--workers", type=_workers, default=None, metavar="N",
+                        help="extract N files at once, each in its own worker process under a memory and time "
+                        "limit (default: one per core, or $XXGK_WORKERS; 1 = one worker process)")
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--workers needs a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def report_files(paths: list[str]) -> Iterator[Path]:
@@ -45,18 +60,19 @@ def run(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
         print(f"xxgk extract: {path}: no such file or folder", file=sys.stderr)
-    for path in report_files([p for p in args.paths if p not in missing]):
-        report = extract_and_check(path)
-        if args.json:
-            print(json.dumps(report.to_json(with_provenance=args.provenance), ensure_ascii=False), flush=True)
-        else:
-            print(summary_line(report), flush=True)
+    jobs = (ExtractJob.of_path(path) for path in report_files([p for p in args.paths if p not in missing]))
+    with extraction_pool(IsolationSettings.from_env(args.workers)) as pool:
+        assert pool is not None
+        for report in pool.map(jobs):
+            _print(check_report(report), args)  # extraction in the pool, the rules here
     return 2 if missing else 0
 
 
-def extract_and_check(path: Path | str) -> Report:
-    """One file → a Report with its checks and final status (what `xxgk extract` prints)."""
-    return check_report(extract_path(path))
+def _print(report: Report, args: argparse.Namespace) -> None:
+    if args.json:
+        print(json.dumps(report.to_json(with_provenance=args.provenance), ensure_ascii=False), flush=True)
+    else:
+        print(summary_line(report), flush=True)
 
 
 def summary_line(report: Report) -> str:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from flows.commands.extract import add_workers_argument
 from flows.outcome import EXIT_STATUSES_HELP, EXIT_USAGE
 from flows.settings import RunSettings, default_warehouse, prefect_environment
 
@@ -21,12 +22,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "to a local Prefect server started for the run (database in DATA/prefect/).",
         epilog=EXIT_STATUSES_HELP,
     )
-    add_source_arguments(parser)
+    inputs = add_source_arguments(parser)
+    # Throughput (docs/throughput.md): extraction workers, and re-extraction of the archive.
+    inputs.add_argument("--reextract", action="store_true",
+                        help="instead of reading sources: re-read every archived document an older extractor "
+                        "version read, reload the reports that changed and print what changed")
+    add_workers_argument(parser)
     parser.set_defaults(handler=run)
 
 
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """The inputs and outputs `xxgk run` and `xxgk serve` share."""
+def add_source_arguments(parser: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """The inputs and outputs `xxgk run` and `xxgk serve` share; returns the group of inputs."""
     inputs = parser.add_mutually_exclusive_group(required=True)
     inputs.add_argument("--source", help="a folder of report files, or a start URL (an agency's 年报 column)")
     inputs.add_argument("--sources", metavar="FILE.toml", help="a TOML file of [[source]] sites to crawl")
@@ -37,6 +43,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask", metavar="local|ADDRESS", default=None,
                         help="fetch and extract on Dask: 'local' starts a LocalCluster, an address such as "
                         "tcp://10.0.0.5:8786 uses an existing scheduler")
+    return inputs
 
 
 def usage_error(args: argparse.Namespace) -> str | None:
@@ -61,6 +68,8 @@ def usage_error(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.reextract:
+        return reextract(args)
     problem = usage_error(args)
     if problem:
         print(f"xxgk run: {problem}")
@@ -73,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     local = LocalServerSettings.for_data_dir(settings.data_dir, ui=False, scheduler=False)
     with prefect_api(local, reuse_serving=True):
         summary = summary_of(xxgk_run(source=args.source, sources_file=args.sources, warehouse=args.warehouse,
-                                      data_dir=args.data, dask=args.dask, return_state=True))
+                                      data_dir=args.data, dask=args.dask, workers=args.workers, return_state=True))
     print(f"files {summary.files}, unchanged {summary.skipped_unchanged}, loaded {summary.loaded} "
           f"({len(summary.new)} new, {len(summary.changed)} changed), quarantined {summary.quarantined}")
     if summary.fetches:
@@ -111,6 +120,20 @@ def invalid_reports(warehouse: Path) -> int:
         if not con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name = 'reports'").fetchall():
             return 0
         return len(con.execute("SELECT report_id FROM reports WHERE status = 'invalid'").fetchall())
+
+
+def reextract(args: argparse.Namespace) -> int:
+    """`--reextract`: the archive read again by this extractor, and what changed."""
+    prefect_environment()
+    from flows.prefect_server import LocalServerSettings, prefect_api
+    from flows.reextract import xxgk_reextract
+
+    settings = RunSettings.from_env(warehouse=args.warehouse, data_dir=args.data)
+    with prefect_api(LocalServerSettings.for_data_dir(settings.data_dir, ui=False, scheduler=False),
+                     reuse_serving=True):
+        summary = xxgk_reextract(warehouse=args.warehouse, data_dir=args.data, workers=args.workers)
+    print("\n".join(summary.lines()))
+    return 0
 
 
 def print_comparison(warehouse: Path) -> None:

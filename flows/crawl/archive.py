@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -39,3 +40,15 @@ def archive_bytes(archive_dir: Path, body: bytes, extension: str) -> tuple[Path,
             handle.write(body)
         os.replace(tmp, path)
     return path, digest
+
+
+def archive_file(archive_dir: Path, source: Path, sha256: str) -> Path:
+    """Copy a local report file into the archive (once), as a download would be stored."""
+    path = archive_path(archive_dir, sha256, source.suffix.lstrip(".").lower() or "bin")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{sha256[:8]}", suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, path)
+    return path

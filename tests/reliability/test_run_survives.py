@@ -128,7 +128,7 @@ def test_export_writes_only_into_its_folder(outcome: Outcome, tmp_path: Path) ->
 
 @pytest.fixture
 def nobody_dir() -> Iterator[Path]:
-    """A folder anyone may write: the unreadable-file run drops root, which reads everything."""
+    """A folder anyone may write, for the unreadable-file run (which may run with fewer rights)."""
     folder = Path(tempfile.mkdtemp(prefix="xxgk-unreadable-"))
     folder.chmod(0o777)
     yield folder
@@ -146,8 +146,9 @@ def test_a_file_unreadable_at_scan_time_is_quarantined(cli_env: dict[str, str], 
     argv = [XXGK, "run", "--source", str(folder), "--warehouse", str(nobody_dir / "w.duckdb"),
             "--data", str(nobody_dir / "data")]
     env = cli_env | {"HOME": str(nobody_dir), "PREFECT_HOME": str(nobody_dir / "prefect")}
-    if os.geteuid() == 0:  # root reads mode-0 files: run as nobody so the file really is unreadable
-        argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
+    if os.geteuid() == 0:  # root reads mode-0 files: drop the capabilities that let it, so they really are unreadable
+        dropped = "-dac_override,-dac_read_search"
+        argv = ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", *argv]
     run = run_measured(argv, env)
     assert run.returncode == 0, run.stderr[-3000:]
     quarantined = rows(nobody_dir / "w.duckdb", "SELECT source, reason FROM quarantine ORDER BY source")

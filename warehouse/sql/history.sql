@@ -9,3 +9,7 @@ COMMENT ON COLUMN reports_history.superseded_by IS 'report_id of the replacing v
 
 CREATE TABLE IF NOT EXISTS cells_history AS SELECT * FROM cells WITH NO DATA;
 COMMENT ON TABLE cells_history IS 'Cells of superseded report versions (same columns as cells); join to reports_history.';
+
+-- Columns added to reports after a warehouse was created (the schema may only grow).
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS extractor VARCHAR;
+ALTER TABLE reports_history ADD COLUMN IF NOT EXISTS extractor VARCHAR;

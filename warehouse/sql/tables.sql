@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS reports (
     status VARCHAR NOT NULL,
     is_valid BOOLEAN NOT NULL,
     extractor_version VARCHAR,
-    loaded_at TIMESTAMPTZ NOT NULL
+    loaded_at TIMESTAMPTZ NOT NULL,
+    extractor VARCHAR
 );
 COMMENT ON TABLE reports IS 'One row per current report file (status ok or invalid); superseded versions move to reports_history.';
 COMMENT ON COLUMN reports.report_id IS 'First 16 hex characters of sha256.';
@@ -82,6 +83,7 @@ COMMENT ON COLUMN reports.status IS 'ok (every error-severity rule passes) or in
 COMMENT ON COLUMN reports.is_valid IS 'status = ''ok''; marts exclude rows where this is false unless you use their _all variant.';
 COMMENT ON COLUMN reports.extractor_version IS 'Version of the xxgk extractor that read the file.';
 COMMENT ON COLUMN reports.loaded_at IS 'When the report was loaded.';
+COMMENT ON COLUMN reports.extractor IS 'Which parse produced the cells: pdfium (fast PDF path), pdfplumber (reference PDF path), or html, docx, text.';
 
 CREATE TABLE IF NOT EXISTS cells (
     report_id VARCHAR NOT NULL,

@@ -1,0 +1,192 @@
+"""Throughput of PDF extraction, measured side by side in one run (targets: docs/throughput.md).
+
+    .venv/bin/python bench/throughput.py paths [--docs 24]          # ms/doc per path, ratio to naive
+    .venv/bin/python bench/throughput.py run [--docs 200] [--workers 2]   # `xxgk run`: CPU use, docs/s
+    .venv/bin/python bench/throughput.py reextract [--docs 1000]    # `xxgk run --reextract` after a run
+    .venv/bin/python bench/throughput.py memory [--docs 5000]       # peak RSS at 500 and N docs
+
+Documents are rendered fixtures (every layout, both templates, many seeds) plus the real PDFs of
+../shared/corpus. `paths` interleaves the four ways of reading each file, so a busy machine
+slows every path alike and the ratios stay meaningful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.extract import build_report, extract_bytes  # noqa: E402
+from extractors.pdf import REFERENCE, PdfSettings, read_pdf  # noqa: E402
+from extractors.report import Report  # noqa: E402
+from tests.extractors.test_pdf_fixtures import BLANK_ZEROS, LAYOUTS, TEMPLATES  # noqa: E402
+from tests.fixtures.render_pdf import render_pdf  # noqa: E402
+from tests.fixtures.values import make_answer  # noqa: E402
+
+XXGK = str(ROOT / ".venv/bin/xxgk")
+
+
+def corpus(folder: Path, count: int) -> list[Path]:
+    """`count` report PDFs in `folder`: the real ones first, then rendered layouts × templates × seeds."""
+    real = sorted((ROOT.parent / "shared/corpus").rglob("*.pdf"))
+    paths = []
+    for source in real[:count]:
+        target = folder / source.name
+        target.write_bytes(source.read_bytes())
+        paths.append(target)
+    layouts = [*LAYOUTS.values(), BLANK_ZEROS]
+    for seed in itertools.count(100):
+        for layout, template in itertools.product(layouts, TEMPLATES):
+            if len(paths) >= count:
+                return paths
+            path = folder / f"{layout.name}-{template}-{seed}.pdf"
+            render_pdf(make_answer(seed, template), path, layout)
+            paths.append(path)
+    return paths
+
+
+def naive(data: bytes) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.extract_text()
+            page.close()
+
+
+def pdfium_text(data: bytes) -> None:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    for page in pdf:
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+
+
+def reference(data: bytes) -> None:
+    build_report(read_pdf(data, "bench.pdf", PdfSettings(reader=REFERENCE)), Report("bench.pdf", ""))
+
+
+def fast(data: bytes) -> None:
+    extract_bytes(data, "bench.pdf")
+
+
+def bench_paths(args: argparse.Namespace) -> None:
+    ways: dict[str, Callable[[bytes], None]] = {"naive pdfplumber": naive, "pdfium text floor": pdfium_text,
+                                                 "reference path": reference, "fast path": fast}
+    with tempfile.TemporaryDirectory() as folder:
+        files = [p.read_bytes() for p in corpus(Path(folder), args.docs)]
+    for way in ways.values():  # warm imports and caches
+        way(files[0])
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    for data in files:
+        for name, way in ways.items():
+            start = time.perf_counter()
+            way(data)
+            times[name].append((time.perf_counter() - start) * 1000)
+    base = statistics.median(times["naive pdfplumber"])
+    print(f"{len(files)} PDFs, one core, interleaved; median ms/doc and speed-up over naive pdfplumber")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"  {name:<20} {median:8.1f} ms/doc   {base / median:5.2f}×")
+
+
+def _xxgk_run(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds of one xxgk command and every process it starts.
+
+    The process tree is sampled every 0.2 s (the worker processes are grandchildren, which
+    RUSAGE_CHILDREN misses); a process's last CPU reading before it exits is kept.
+    """
+    import psutil
+
+    start = time.perf_counter()
+    main = subprocess.Popen([XXGK, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = psutil.Process(main.pid)
+    cpu: dict[int, float] = {}
+    while main.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        for process in tree:
+            try:
+                times = process.cpu_times()
+                cpu[process.pid] = times.user + times.system + times.children_user + times.children_system
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.2)
+    if main.wait() != 0:
+        raise SystemExit(f"xxgk {' '.join(argv)} failed with exit status {main.returncode}")
+    return time.perf_counter() - start, sum(cpu.values())
+
+
+def bench_run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        inbox = Path(folder) / "inbox"
+        inbox.mkdir()
+        paths = corpus(inbox, args.docs)
+        common = ["--warehouse", f"{folder}/w.duckdb", "--data", f"{folder}/data", "--workers", str(args.workers)]
+        wall, cpu = _xxgk_run(["run", "--source", str(inbox), *common])
+        print(f"xxgk run, {len(paths)} PDFs, --workers {args.workers}: {wall:.1f} s, {len(paths) / wall:.2f} docs/s, "
+              f"{cpu / wall:.2f} cores busy on average (Prefect's start-up and the load included; "
+              f"{os.cpu_count()} cores)")
+        if args.reextract:
+            import duckdb
+
+            with duckdb.connect(f"{folder}/w.duckdb") as con:
+                con.execute("UPDATE documents SET extractor_version = '0.0.1'")
+            wall, cpu = _xxgk_run(["run", "--reextract", *common])
+            print(f"xxgk run --reextract, {len(paths)} archived documents: {wall:.1f} s "
+                  f"({cpu / wall:.2f} cores busy), {len(paths) / wall:.1f} docs/s")
+
+
+def bench_memory(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        files = [p.read_bytes() for p in corpus(Path(folder), 40)]
+    marks = {500, args.docs}
+    for number, data in enumerate(itertools.islice(itertools.cycle(files), args.docs), start=1):
+        extract_bytes(data, f"doc-{number}.pdf")
+        if number in marks:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"peak RSS after {number} documents in one process: {peak:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    paths = commands.add_parser("paths")
+    paths.add_argument("--docs", type=int, default=24)
+    paths.set_defaults(handler=bench_paths)
+    run = commands.add_parser("run")
+    run.add_argument("--docs", type=int, default=200)
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    run.set_defaults(handler=bench_run, reextract=False)
+    again = commands.add_parser("reextract")
+    again.add_argument("--docs", type=int, default=1000)
+    again.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    again.set_defaults(handler=bench_run, reextract=True)
+    memory = commands.add_parser("memory")
+    memory.add_argument("--docs", type=int, default=5000)
+    memory.set_defaults(handler=bench_memory)
+    args = parser.parse_args()
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""The fast PDF path: PDFium parses a page into the objects pdfplumber's algorithms read.
+
+pdfminer spends ~90% of a report's extraction time interpreting content streams in Python.
+PDFium does the same work in C. This module asks it for every glyph (text, box, size) and every
+painted path, and shapes them exactly as pdfplumber would (char dicts; line/rect/curve dicts built
+by pdfminer's own rules for classifying paths), so the ruled-table finder, the word grouping and
+the borderless-table rebuild run unchanged on either parse.
+
+Where PDFium and pdfminer could disagree — rotated pages or glyphs, a shifted MediaBox, glyphs
+without a Unicode mapping — the page raises UntrustedPage and the caller reads the document on
+the reference path instead.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+from pdfplumber.page import Page
+
+Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
+PathOp = tuple[str, list[Point]]
+
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_MAX_FORM_DEPTH = 8
+_HIGH_SURROGATE = range(0xD800, 0xDC00)
+_NOT_TEXT = {0, 0xFFFD, 0xFFFE, 0xFFFF}
+
+
+class UntrustedPage(Exception):
+    """PDFium could read the page, but not in a way known to match the reference parse."""
+
+
+class PdfiumPage(Page):
+    """A pdfplumber Page whose objects come from PDFium instead of pdfminer.
+
+    Every pdfplumber method that works from `objects` (filter, find_tables, extract_words, chars,
+    edges) works unchanged; nothing here touches pdfminer.
+    """
+
+    def __init__(self, page_number: int, width: float, height: float, objects: dict[str, list[dict[str, Any]]],
+                 initial_doctop: float = 0.0) -> None:
+        self.pdf = None  # type: ignore[assignment]  # no pdfminer document behind this page
+        self.root_page = self
+        self.page_obj = None  # type: ignore[assignment]
+        self.page_number = page_number
+        self.initial_doctop = initial_doctop
+        self.rotation = 0
+        self.mediabox = self.cropbox = self.bbox = (0.0, 0.0, width, height)
+        self._objects = objects
+        self.get_textmap = lru_cache()(self._get_textmap)
+
+    def close(self) -> None:
+        self._objects = {}
+        self.flush_cache()
+        self.get_textmap.cache_clear()
+
+
+def parse_page(pdf: pypdfium2.PdfDocument, index: int, initial_doctop: float = 0.0) -> PdfiumPage:
+    """Page `index` (0-based) as a PdfiumPage; raises UntrustedPage where the parse could differ."""
+    page = pdf[index]
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        if page.get_rotation() % 360 or left or bottom:
+            raise UntrustedPage(f"page {index + 1} is rotated or its MediaBox does not start at 0,0")
+        width, height = right - left, top - bottom
+        place = _Placement(index + 1, height, initial_doctop)
+        textpage = page.get_textpage()
+        try:
+            chars = _chars(textpage, place)
+        finally:
+            textpage.close()
+        objects: dict[str, list[dict[str, Any]]] = {"char": chars}
+        for kind, obj in _paths(page.raw, place):
+            objects.setdefault(kind, []).append(obj)
+        return PdfiumPage(index + 1, width, height, objects, initial_doctop)
+    finally:
+        page.close()
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Turns PDF user space (bottom-left origin) into pdfplumber's top-left coordinates."""
+
+    page_number: int
+    height: float
+    doctop: float
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
+        top = self.height - y1
+        return {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0, "top": top,
+                "bottom": self.height - y0, "doctop": self.doctop + top, "page_number": self.page_number}
+
+    def point(self, point: Point) -> Point:
+        return (point[0], self.height - point[1])
+
+
+# ---------------------------------------------------------------------------------------------- glyphs
+def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str, Any]]:
+    """Every printed glyph as a pdfplumber char: pdfminer's box (advance × font size, from the descent)."""
+    raw = textpage.raw
+    rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
+    chars: list[dict[str, Any]] = []
+    count = pdfium_c.FPDFText_CountChars(raw)
+    index = 0
+    while index < count:
+        at = index
+        index += 1
+        if pdfium_c.FPDFText_IsGenerated(raw, at):
+            continue  # a space or line break PDFium inferred; pdfminer never emits those
+        code = pdfium_c.FPDFText_GetUnicode(raw, at)
+        if code in _NOT_TEXT or pdfium_c.FPDFText_HasUnicodeMapError(raw, at):
+            raise UntrustedPage(f"page {place.page_number} has glyphs without a Unicode mapping")
+        text = chr(code)
+        if code in _HIGH_SURROGATE and index < count:
+            pair = chr(code) + chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+            text = pair.encode("utf-16", "surrogatepass").decode("utf-16")
+            index += 1
+        if not pdfium_c.FPDFText_GetMatrix(raw, at, matrix) or not pdfium_c.FPDFText_GetLooseCharBox(raw, at, rect):
+            raise UntrustedPage(f"page {place.page_number}: PDFium gives no box for a glyph")
+        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+            raise UntrustedPage(f"page {place.page_number} has rotated, mirrored or skewed text")
+        size = pdfium_c.FPDFText_GetFontSize(raw, at) * matrix.d
+        y0 = rect.bottom
+        char = place.box(rect.left, y0, rect.right, y0 + size)
+        char.update(object_type="char", text=text, size=size, upright=True, adv=rect.right - rect.left,
+                    matrix=(matrix.a, 0.0, 0.0, matrix.d, matrix.e, matrix.f))
+        chars.append(char)
+    return chars
+
+
+# ---------------------------------------------------------------------------------------------- paths
+def _paths(page: Any, place: _Placement) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every painted path on the page (inside form XObjects too), classified as pdfminer does."""
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    objects = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)]
+    yield from _paths_in(objects, _IDENTITY, place, 0)
+
+
+def _paths_in(objects: list[Any], outer: Matrix, place: _Placement, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    matrix = pdfium_c.FS_MATRIX()
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            continue
+        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        ctm = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if depth >= _MAX_FORM_DEPTH:
+                raise UntrustedPage(f"page {place.page_number}: form XObjects nested over {_MAX_FORM_DEPTH} deep")
+            inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+            yield from _paths_in(inner, ctm, place, depth + 1)
+        else:
+            yield from _painted(obj, ctm, place)
+
+
+def _painted(obj: Any, ctm: Matrix, place: _Placement) -> Iterator[tuple[str, dict[str, Any]]]:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        return
+    style = {
+        "stroke": bool(stroke.value), "fill": fill_mode.value != 0, "evenodd": fill_mode.value == 1,
+        "linewidth": _line_width(obj), "stroking_color": _color(obj, pdfium_c.FPDFPageObj_GetStrokeColor),
+        "non_stroking_color": _color(obj, pdfium_c.FPDFPageObj_GetFillColor), "dash": None,
+    }
+    for subpath in _subpaths(_operations(obj, ctm)):
+        shaped = _shape(subpath)
+        if shaped is not None:
+            kind, points, original = shaped
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            item = place.box(min(xs), min(ys), max(xs), max(ys))
+            item.update(style, object_type=kind, pts=[place.point(p) for p in points],
+                        path=[(op, *(place.point(p) for p in pts)) for op, pts in original])
+            yield kind, item
+
+
+def _operations(obj: Any, ctm: Matrix) -> list[PathOp]:
+    """The path as pdfminer's operators (m, l, c, h) with points in page space."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    operations: list[PathOp] = []
+    bezier: list[Point] = []
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = _apply(ctm, (x.value, y.value))
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier.append(point)
+            if len(bezier) == 3:
+                operations.append(("c", bezier))
+                bezier = []
+        else:
+            operations.append(("m" if kind == pdfium_c.FPDF_SEGMENT_MOVETO else "l", [point]))
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and not bezier:
+            operations.append(("h", []))
+    return operations
+
+
+def _subpaths(operations: list[PathOp]) -> list[list[PathOp]]:
+    """pdfminer paints each subpath (from one `m` to the next) as its own object."""
+    shape = "".join(op for op, _ in operations)
+    if shape[:1] != "m":
+        return []
+    return [operations[found.start():found.end()] for found in re.finditer(r"m[^m]*", shape)]
+
+
+def _shape(path: list[PathOp]) -> tuple[str, list[Point], list[PathOp]] | None:
+    """pdfminer's paint_path: a straight segment is a line, an axis-aligned closed box a rect, else a curve."""
+    shape = "".join(op for op, _ in path)
+    if len(shape) < 2:
+        return None  # a lone moveto paints nothing (pdfminer makes a zero-size curve, never an edge)
+    points = [pts[-1] if op != "h" else path[0][1][-1] for op, pts in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
+        shape = shape[:-2] + "h"
+        points.pop()
+    if shape in ("mlh", "ml"):
+        return "line", points[:2], path
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if points[0] == points[4] and square:
+            (left, low), (right, high) = points[0], points[2]
+            return "rect", [(left, low), (right, low), (right, high), (left, high)], path
+    return "curve", points, path
+
+
+def _line_width(obj: Any) -> float:
+    width = ctypes.c_float()
+    return float(width.value) if pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width) else 1.0
+
+
+def _color(obj: Any, getter: Any) -> tuple[float, ...] | None:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return None
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: Matrix, point: Point) -> Point:
+    x, y = point
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])

@@ -1,0 +1,282 @@
+"""Extraction on every core, one file per worker process, each under a memory cap and a time limit.
+
+pdfplumber and the mapper are pure Python, so threads never use more than one core; and one
+hostile file (a decompression bomb, a page of 200,000 rects) must not take the run down with it.
+Each worker is a process that extracts one file at a time under RLIMIT_AS; the parent hands it a
+path (never the bytes), waits at most `timeout_s`, and kills and replaces a worker that runs
+over or dies. Such a file becomes an `error` report naming the limit, and the batch goes on.
+
+The pool is shared by the threads of one process: Prefect task threads (`xxgk run`) or the
+CLI's own threads (`xxgk extract`) each borrow an idle worker, so at most `workers` files are
+being read at once. Dask runs bypass it: there, Dask's worker processes are the parallelism.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import resource
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from extractors.files import identify_file
+from extractors.report import Report, ReportStatus
+
+_MB = 1024 * 1024
+_NO_SIZE_LIMIT = 1 << 62  # a stopped file is hashed whatever its size (in chunks)
+# Modules the fork server imports once, so that a new worker starts in milliseconds, not seconds.
+_PRELOAD = ["extractors.extract", "extractors.pdf", "extractors.mapping", "extractors.identity",
+            "extractors.narrative", "expectations.rules"]
+
+
+def default_workers() -> int:
+    """The cores this process may use (the affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class IsolationSettings:
+    """How many files are read at once, and the budget each one gets (environment: XXGK_WORKER_*)."""
+
+    workers: int = 0  # 0: one per core
+    memory_mb: int = 2048  # address space per worker (RLIMIT_AS); the libraries take ~80 MB
+    timeout_s: float = 300.0  # wall-clock seconds per file
+    files_per_worker: int = 500  # a worker is replaced after this many files, so memory stays flat
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ValueError(f"workers must be 0 (one per core) or more, got {self.workers}")
+        if self.memory_mb < 256:
+            raise ValueError(f"memory_mb must be at least 256 (the libraries alone need ~150 MB), got {self.memory_mb}")
+        if self.timeout_s <= 0:
+            raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
+        if self.files_per_worker < 1:
+            raise ValueError(f"files_per_worker must be at least 1, got {self.files_per_worker}")
+
+    @property
+    def processes(self) -> int:
+        return self.workers or default_workers()
+
+    @classmethod
+    def from_env(cls, workers: int | None = None) -> IsolationSettings:
+        """Settings from XXGK_WORKERS, XXGK_WORKER_MEMORY_MB, XXGK_WORKER_TIMEOUT_S; `workers` wins."""
+        env = os.environ
+        return cls(
+            workers=workers if workers is not None else int(env.get("XXGK_WORKERS", "0")),
+            memory_mb=int(env.get("XXGK_WORKER_MEMORY_MB", str(cls.memory_mb))),
+            timeout_s=float(env.get("XXGK_WORKER_TIMEOUT_S", str(cls.timeout_s))),
+            files_per_worker=int(env.get("XXGK_WORKER_FILES", str(cls.files_per_worker))),
+        )
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    """One file to extract: where its bytes are, the name the report gets, the HTTP charset if any."""
+
+    path: str
+    source: str
+    http_charset: str | None = None
+
+    @classmethod
+    def of_path(cls, path: str | Path) -> ExtractJob:
+        return cls(str(path), str(path))
+
+
+def extract_job(job: ExtractJob) -> Report:
+    """Extract in this process (a worker, a Dask worker, or inline); an unreadable file is an `error`."""
+    from extractors.extract import extract_bytes, extract_path
+
+    if job.path == job.source and job.http_charset is None:
+        return extract_path(job.path)
+    try:
+        data = Path(job.path).read_bytes()
+    except OSError as exc:
+        return failed_report(job, f"cannot read the archived file {job.path} ({exc.strerror or exc})")
+    return extract_bytes(data, job.source, http_charset=job.http_charset)
+
+
+def failed_report(job: ExtractJob, reason: str) -> Report:
+    """An `error` report for a file whose extraction was stopped, keyed by the file's own sha256."""
+    report = Report(source=job.source, sha256=identify_file(job.path, _NO_SIZE_LIMIT).sha256)
+    report.status = ReportStatus.ERROR
+    report.errors.append(f"{job.source}: {reason}")
+    return report
+
+
+# ---------------------------------------------------------------------------------------------- workers
+def _serve(conn: Connection, memory_mb: int) -> None:
+    """A worker's life: cap the address space, then extract what the parent sends until told to stop."""
+    limit = memory_mb * _MB
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            report = extract_job(job)
+        except MemoryError:
+            report = None
+        if report is None or (report.status == ReportStatus.ERROR and _reached(limit)):
+            conn.send(("memory", None))
+            return  # the heap may be fragmented past use: the parent starts a fresh worker
+        conn.send(("ok", report))
+
+
+def _reached(limit: int) -> bool:
+    """Whether this process's address space peaked at its cap: libraries turn a failed allocation into
+    their own errors (lxml: "unknown error", pdfminer: anything), so the peak is the honest signal."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:  # not Linux: only a MemoryError that reached us is recognised
+        return False
+    peak_kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmPeak:")), 0)
+    return peak_kb * 1024 >= limit * 0.9
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, context: BaseContext, settings: IsolationSettings) -> None:
+        self.conn, child = context.Pipe()
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=_serve, args=(child, settings.memory_mb), daemon=True, name="xxgk-extract")
+        self.process.start()
+        child.close()
+        self.files = 0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (OSError, ValueError):
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class ExtractionPool:
+    """`workers` isolated extraction processes, borrowed by threads one file at a time."""
+
+    def __init__(self, settings: IsolationSettings) -> None:
+        self.settings = settings
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(_PRELOAD)
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        for _ in range(settings.processes):
+            self._idle.put(None)  # a slot: its worker starts when first needed
+
+    def extract(self, job: ExtractJob) -> Report:
+        """Extract one file in a worker; a file over budget or a dead worker gives an `error` report."""
+        worker = self._idle.get()
+        try:
+            if worker is None or not worker.process.is_alive():
+                worker = self._start()
+            kind, report = self._run(worker, job)
+            worker.files += 1
+            if report is None:
+                reason = self._why_stopped(kind, worker)
+                self._retire(worker, kill=True)
+                return failed_report(job, reason)
+            if worker.files >= self.settings.files_per_worker:
+                self._retire(worker)
+                worker = None
+            return report
+        finally:
+            self._idle.put(worker if worker is not None and worker in self._all else None)
+
+    def map(self, jobs: Iterable[ExtractJob]) -> Iterator[Report]:
+        """Reports in input order, `workers` files in flight at a time."""
+        with ThreadPoolExecutor(max_workers=self.settings.processes, thread_name_prefix="xxgk-extract") as threads:
+            yield from threads.map(self.extract, jobs)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            worker.stop()
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._context, self.settings)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.stop(kill=kill)
+
+    def _run(self, worker: _Worker, job: ExtractJob) -> tuple[str, Report | None]:
+        """("ok", report), or why there is none: "memory", "timeout" or "died"."""
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.settings.timeout_s):
+                return "timeout", None
+            kind, report = worker.conn.recv()
+        except (EOFError, OSError):
+            return "died", None
+        return kind, report
+
+    def _why_stopped(self, kind: str, worker: _Worker) -> str:
+        limits = self.settings
+        if kind == "timeout":
+            return f"extraction took over {limits.timeout_s:g} s (the time limit per file), so it was stopped"
+        if kind == "memory":
+            return f"extraction used over {limits.memory_mb} MB (the memory limit per file), so it was stopped"
+        worker.process.join(timeout=5)  # it is gone: its exit code says how
+        return (f"the extraction worker died (exit code {worker.process.exitcode}): a crash in a PDF/XML library "
+                f"or the {limits.memory_mb} MB memory limit; the file was skipped")
+
+
+_current: ExtractionPool | None = None
+
+
+@contextmanager
+def extraction_pool(settings: IsolationSettings, enabled: bool = True) -> Iterator[ExtractionPool | None]:
+    """A pool for this process's threads to share (see `extract_isolated`), closed on exit.
+
+    Disabled (Dask runs), extraction happens wherever the task runs.
+    """
+    global _current
+    if not enabled:
+        yield None
+        return
+    pool = ExtractionPool(settings)
+    previous, _current = _current, pool
+    try:
+        yield pool
+    finally:
+        _current = previous
+        pool.close()
+
+
+def extract_isolated(job: ExtractJob) -> Report:
+    """Extract through this process's pool when there is one (local runs), else right here (Dask)."""
+    pool = _current
+    return pool.extract(job) if pool is not None else extract_job(job)
+
+
+def local_pool() -> ExtractionPool | None:
+    """This process's extraction pool, if the run has one (local runs; not Dask)."""
+    return _current
