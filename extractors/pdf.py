@@ -20,6 +20,7 @@ import pypdfium2
 from pdfplumber.page import Page
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
+from extractors.ocr.text_layer import usable_text_layer
 from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
@@ -41,6 +42,7 @@ class PdfSettings:
     # pdfplumber's word splitting tolerances, in points.
     word_x_tolerance: float = 3.0
     word_y_tolerance: float = 3.0
+    ocr: bool = True  # read pages without a usable text layer from their image
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_pages <= 0:
@@ -57,10 +59,11 @@ def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None) -> D
     """Read a PDF into blocks; raise UnreadableDocument / UnsupportedDocument with a one-sentence reason."""
     settings = settings or PdfSettings()
     text_pages = _pages_with_text(data, source, settings)
+    ocr_blocks = _ocr_pages(data, source, text_pages, settings)
     document = Document(source=source, format="pdf", page_count=len(text_pages),
-                        pages_without_text=text_pages.count(False))
-    if not any(text_pages):
-        raise UnsupportedDocument(f"{source}: pages have no text layer; this needs OCR")
+                        pages_without_text=text_pages.count(False) - len(ocr_blocks), ocr_pages=len(ocr_blocks))
+    if not any(text_pages) and not any(ocr_blocks.values()):
+        raise UnsupportedDocument(f"{source}: pages have no usable text layer and OCR read no text from their images")
     with _parsed(source, "open"):
         pdf = pdfplumber.open(io.BytesIO(data))
     with pdf:
@@ -69,6 +72,7 @@ def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None) -> D
                 with _parsed(source, f"page {page.page_number}"):
                     page.objects  # noqa: B018 - parse the page once, here, where parse errors are caught
                 document.blocks.extend(_read_page(page, source, settings))
+            document.blocks.extend(ocr_blocks.get(page.page_number - 1, []))
             page.close()
     return document
 
@@ -80,6 +84,15 @@ def _parsed(source: str, what: str) -> Iterator[None]:
         yield
     except Exception as exc:
         raise UnreadableDocument(f"{source}: the PDF is damaged at {what} ({type(exc).__name__}: {exc})") from exc
+
+
+def _ocr_pages(data: bytes, source: str, text_pages: list[bool], settings: PdfSettings) -> dict[int, list[Block]]:
+    """Pages without a usable text layer, read from their images (extractors/ocr)."""
+    if not settings.ocr or all(text_pages):
+        return {}
+    from extractors.ocr.reader import read_pages
+
+    return read_pages(data, source, [i for i, has_text in enumerate(text_pages) if not has_text])
 
 
 def _pages_with_text(data: bytes, source: str, settings: PdfSettings) -> list[bool]:
@@ -116,7 +129,7 @@ def _page_has_text(pdf: pypdfium2.PdfDocument, index: int) -> bool:
     try:
         textpage = page.get_textpage()
         try:
-            return bool(textpage.get_text_range().strip())
+            return usable_text_layer(textpage.get_text_range())
         finally:
             textpage.close()
     finally:
