@@ -21,6 +21,8 @@ class Provenance:
     table: int | None = None  # 0-based table index within the document (HTML/DOCX/text)
     row: int | None = None  # 0-based row within that table (after span expansion)
     col: int | None = None  # 0-based column within that table (after span expansion)
+    ocr_text: str | None = None  # what the recogniser read here (scanned pages only)
+    ocr_confidence: float | None = None  # the recogniser's confidence in that reading, 0–1
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict without the fields that do not apply."""
@@ -78,6 +80,7 @@ class Document:
     pages_without_text: int = 0
     extractor: str = ""  # which parse produced the blocks: pdfium | pdfplumber for PDFs, else the format
     fallback: str = ""  # why the fast PDF path was not trusted, when the reference path read the file
+    ocr_pages: int = 0  # pages read from their image (no usable text layer)
 
     @property
     def text(self) -> str:

@@ -23,6 +23,7 @@ from pdfplumber.page import Page
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.extract import ExtractSettings
+from extractors.ocr.text_layer import usable_text_layer
 from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
 from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
@@ -56,6 +57,7 @@ class PdfSettings:
     # "pdfium": the fast path, falling back to the reference where a page cannot be trusted;
     # "pdfplumber": the reference path only (pdfminer parses every page).
     reader: str = "pdfium"
+    ocr: bool = True  # read pages without a usable text layer from their image
 
     def __post_init__(self) -> None:
         if self.reader not in (FAST, REFERENCE):
@@ -83,26 +85,28 @@ def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None,
         pdf = _open(data, source, settings, limits)
     try:
         text_pages = _pages_with_text(pdf, source, limits.max_page_shapes)
-        if not any(text_pages):
-            raise UnsupportedDocument(f"{source}: pages have no text layer; this needs OCR")
+        ocr_blocks = _ocr_pages(data, source, text_pages, settings)
+        if not any(text_pages) and not any(ocr_blocks.values()):
+            raise UnsupportedDocument(f"{source}: pages have no usable text layer and OCR read no text from "
+                                      "their images")
         document = Document(source=source, format="pdf", page_count=len(text_pages),
-                            pages_without_text=text_pages.count(False))
+                            pages_without_text=text_pages.count(False) - len(ocr_blocks), ocr_pages=len(ocr_blocks))
         if settings.reader == FAST:
             try:
-                return _read_fast(pdf, text_pages, document, settings)
+                return _read_fast(pdf, text_pages, ocr_blocks, document, settings)
             except UntrustedPage as why:
                 document.blocks.clear()
                 document.fallback = str(why)
     finally:
         with _PDFIUM_LOCK:
             pdf.close()
-    return _read_reference(data, text_pages, document, settings)
+    return _read_reference(data, text_pages, ocr_blocks, document, settings)
 
 
-def _read_fast(pdf: pypdfium2.PdfDocument, text_pages: list[bool], document: Document,
-               settings: PdfSettings) -> Document:
+def _read_fast(pdf: pypdfium2.PdfDocument, text_pages: list[bool], ocr_blocks: dict[int, list[Block]],
+               document: Document, settings: PdfSettings) -> Document:
     """Every text page parsed by PDFium, read by the same table and paragraph code as the reference."""
-    document.extractor = FAST
+    document.extractor = _with_ocr(FAST, ocr_blocks)
     doctop = 0.0
     for index, has_text in enumerate(text_pages):
         if has_text:
@@ -112,15 +116,22 @@ def _read_fast(pdf: pypdfium2.PdfDocument, text_pages: list[bool], document: Doc
             doctop += page.height
             page.close()
         else:
+            document.blocks.extend(ocr_blocks.get(index, []))
             with _PDFIUM_LOCK:
                 doctop += pdf.get_page_size(index)[1]
     return document
 
 
-def _read_reference(data: bytes, text_pages: list[bool], document: Document, settings: PdfSettings) -> Document:
+def _with_ocr(reader: str, ocr_blocks: dict[int, list[Block]]) -> str:
+    """The extractor's name, marked when some pages were read from their images."""
+    return f"{reader}+ocr" if ocr_blocks else reader
+
+
+def _read_reference(data: bytes, text_pages: list[bool], ocr_blocks: dict[int, list[Block]], document: Document,
+                    settings: PdfSettings) -> Document:
     """pdfplumber parses each page with text exactly once (pdfminer: slow, but the reference)."""
     source = document.source
-    document.extractor = REFERENCE
+    document.extractor = _with_ocr(REFERENCE, ocr_blocks)
     with _parsed(source, "open"):
         plumber = pdfplumber.open(io.BytesIO(data))
     with plumber:
@@ -129,6 +140,7 @@ def _read_reference(data: bytes, text_pages: list[bool], document: Document, set
                 with _parsed(source, f"page {page.page_number}"):
                     page.objects  # noqa: B018 - parse the page once, here, where parse errors are caught
                 document.blocks.extend(_read_page(page, source, settings))
+            document.blocks.extend(ocr_blocks.get(page.page_number - 1, []))
             page.close()
     return document
 
@@ -140,6 +152,15 @@ def _parsed(source: str, what: str) -> Iterator[None]:
         yield
     except Exception as exc:
         raise UnreadableDocument(f"{source}: the PDF is damaged at {what} ({type(exc).__name__}: {exc})") from exc
+
+
+def _ocr_pages(data: bytes, source: str, text_pages: list[bool], settings: PdfSettings) -> dict[int, list[Block]]:
+    """Pages without a usable text layer, read from their images (extractors/ocr)."""
+    if not settings.ocr or all(text_pages):
+        return {}
+    from extractors.ocr.reader import read_pages
+
+    return read_pages(data, source, [i for i, has_text in enumerate(text_pages) if not has_text])
 
 
 def _open(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettings) -> pypdfium2.PdfDocument:
@@ -181,7 +202,7 @@ def _page_has_text(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shap
             raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes")
         textpage = page.get_textpage()
         try:
-            return bool(textpage.get_text_range().strip())
+            return usable_text_layer(textpage.get_text_range())
         finally:
             textpage.close()
     finally:

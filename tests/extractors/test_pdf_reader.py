@@ -127,7 +127,7 @@ def _scanned_pdf() -> bytes:
     (b"<html><body>not found</body></html>", UnreadableDocument, "not a PDF"),
     (b"%PDF-1.7\n1 0 obj <<>> garbage", UnreadableDocument, "corrupt"),
     (encrypted_pdf(), UnreadableDocument, "password"),
-    (_scanned_pdf(), UnsupportedDocument, "needs OCR"),
+    (_scanned_pdf(), UnsupportedDocument, "OCR read no text"),
 ], ids=["empty", "html", "corrupt", "encrypted", "scanned"])
 def test_bad_input_raises_one_sentence_reason(data: bytes, error: type[Exception], reason: str) -> None:
     with pytest.raises(error, match=reason) as raised:
