@@ -44,67 +44,11 @@ that includes them, flagged by `is_valid` and `status` (and `failed_rules` in `a
 Inputs that could not be read are in `quarantine`, with the reason.
 """
 
-# Ten questions analysts ask, answered by the marts (the tests run every one of them).
-EXAMPLES: tuple[tuple[str, str], ...] = (
-    ("Which townships of a county refused most often, and why?",
-     """SELECT agency, year, denied_total, denial_rate, denied_state_secret, denied_law_prohibited,
-       denied_security_stability, denied_third_party_rights, denied_internal_affairs,
-       denied_process_info, denied_enforcement_file, denied_admin_query
-FROM agency_year
-WHERE county = '沙坡头区' AND level = 'township'
-ORDER BY year DESC, denied_total DESC NULLS LAST"""),
-    ("How does each township rank in its county on new requests and on grant rate?",
-     """SELECT year, county, agency, new_requests, new_requests_rank_in_county,
-       grant_rate, grant_rate_rank_in_county, peers_in_county
-FROM township_comparison
-WHERE county_code = '640502'
-ORDER BY year DESC, new_requests_rank_in_county"""),
-    ("Which agencies received many more (or fewer) requests than the year before?",
-     """SELECT agency, previous_year, year, previous_new_requests, new_requests, new_requests_change_pct
-FROM year_over_year
-WHERE abs(new_requests_change) >= 10
-ORDER BY abs(new_requests_change) DESC"""),
-    ("Which reports are invalid, and which rules failed with what arithmetic?",
-     """SELECT r.agency, r.year, c.rule, c.detail, c.cells
-FROM check_results AS c JOIN reports AS r USING (report_id)
-WHERE c.status = 'fail' AND c.severity = 'error'
-ORDER BY r.agency, r.year, c.rule"""),
-    ("Where in the PDF does a number come from?",
-     """SELECT r.agency, r.year, k.row_label, k.col_label, c.value, c.raw, c.page, c.bbox
-FROM cells AS c
-JOIN reports AS r USING (report_id)
-JOIN cell_keys AS k ON k.template = coalesce(r.template, '2021')
-    AND k.section = c.section AND k.row_key = c.row_key AND k.col_key = c.col_key
-WHERE c.section = 3 AND c.row_key = 'new_requests' AND c.col_key = 'total'"""),
-    ("Who applies: natural persons or organisations, per city and year?",
-     """SELECT province, city, year, sum(new_requests_natural_person) AS natural_persons,
-       sum(new_requests_organisations) AS organisations,
-       round(sum(new_requests_natural_person) / nullif(sum(new_requests), 0), 3) AS natural_person_share
-FROM agency_year
-GROUP BY ALL
-ORDER BY province, city, year"""),
-    ("Where does this year's 上年结转 not match last year's 结转下年度 (rule Y-1)?",
-     """SELECT agency, previous_year, year, previous_report_id, report_id
-FROM year_over_year
-WHERE NOT carried_over_matches_previous"""),
-    ("Which agencies lose reviews and lawsuits most often (result 纠正)?",
-     """SELECT agency, year, admin_review_total, litigation_total, corrected_share
-FROM agency_year
-WHERE admin_review_total + litigation_total > 0
-ORDER BY corrected_share DESC, admin_review_total + litigation_total DESC"""),
-    ("The full section 三 table of one report, in printed order with Chinese labels",
-     """SELECT row_label, natural_person, commercial_enterprise, research_institution,
-       public_interest_org, legal_service_org, other_org, total
-FROM requests_wide
-WHERE agency = '沙坡头区文昌镇' AND year = 2023
-ORDER BY row_order"""),
-    ("What could not be loaded, and which reports were replaced by a newer file?",
-     """SELECT 'quarantined' AS what, source, reason AS detail, seen_at AS happened_at FROM quarantine
-UNION ALL
-SELECT 'replaced', source, 'replaced by ' || superseded_by, superseded_at FROM documents
-WHERE superseded_by IS NOT NULL
-ORDER BY happened_at"""),
-)
+EXAMPLES_POINTER = """\
+Counts are BIGINT, the 万元 fee DECIMAL(18,4), rates fractions from 0 to 1
+([docs/analysts.md](docs/analysts.md)). Questions analysts ask, answered in SQL and tested on
+the sample warehouse: [docs/queries.md](docs/queries.md).
+"""
 
 
 def relations_markdown(con: duckdb.DuckDBPyConnection) -> str:
@@ -127,14 +71,9 @@ def relations_markdown(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(parts)
 
 
-def examples_markdown() -> str:
-    blocks = [f"{i}. **{question}**\n\n```sql\n{sql}\n```\n" for i, (question, sql) in enumerate(EXAMPLES, start=1)]
-    return "\n".join(blocks)
-
-
 def region(con: duckdb.DuckDBPyConnection) -> str:
     """The full text between the README markers."""
-    return (f"{START}\n{INTRO}\n### Ten questions, answered in SQL\n\n{examples_markdown()}\n"
+    return (f"{START}\n{INTRO}\n{EXAMPLES_POINTER}\n"
             f"### Relations\n\nGenerated from the `COMMENT ON` text in the database "
             f"(`python -m warehouse.docs README.md`).\n\n{relations_markdown(con)}{END}")
 

@@ -38,7 +38,7 @@ def test_query_json_lines_keep_numbers(sample: Path, capsys: pytest.CaptureFixtu
 
 def test_query_csv(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", SQL, "--warehouse", str(sample), "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["agency,new_requests,grant_rate", "沙坡头区文昌镇,12.0000,0.75"]
+    assert capsys.readouterr().out.splitlines() == ["agency,new_requests,grant_rate", "沙坡头区文昌镇,12,0.75"]
 
 
 def test_query_uses_xxgk_warehouse_and_is_read_only(sample: Path, capsys: pytest.CaptureFixture[str],

@@ -12,7 +12,7 @@ import pytest
 
 from tests.warehouse.builders import make_report, section3, township
 from warehouse.connection import STORAGE_COMPATIBILITY, open_readonly
-from warehouse.docs import EXAMPLES, fresh_region, readme_region
+from warehouse.docs import fresh_region, readme_region
 from warehouse.loader import load_batch
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -65,12 +65,6 @@ def test_readme_schema_lists_every_relation_of_a_loaded_warehouse(sample: Path) 
         names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables "
                                            "WHERE table_catalog = current_database()").fetchall()]
     assert [n for n in names if f"#### `{n}`" not in region] == []
-
-
-@pytest.mark.parametrize("question, sql", EXAMPLES, ids=[q[:40] for q, _ in EXAMPLES])
-def test_readme_example_questions_run(sample: Path, question: str, sql: str) -> None:
-    with open_readonly(sample) as con:
-        con.execute(sql).fetchall()
 
 
 def test_file_opens_in_the_duckdb_cli_read_only(sample: Path) -> None:

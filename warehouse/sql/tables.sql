@@ -150,8 +150,18 @@ COMMENT ON COLUMN check_results.rule IS 'Rule id of FORMAT.md §5 (T3-1, T4-1, Y
 COMMENT ON COLUMN check_results.status IS 'pass, fail or uncertain (an operand was missing).';
 COMMENT ON COLUMN check_results.severity IS 'error, warning or info; only failing error rules make a report invalid.';
 COMMENT ON COLUMN check_results.detail IS 'The arithmetic that was checked, with the values.';
-COMMENT ON COLUMN check_results.cells IS 'Cells involved, as section.row.col keys.';
+COMMENT ON COLUMN check_results.cells IS 'Cells involved, as flat keys: s2_<row_key>_<col_key>, s3_<row_key>__<col_key>, s4_<row_key>__<col_key>; the view check_cells joins them to cells.';
 COMMENT ON COLUMN check_results.checked_at IS 'When the result was written.';
+
+CREATE TABLE IF NOT EXISTS report_rules (
+    rule VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    statement VARCHAR NOT NULL
+);
+COMMENT ON TABLE report_rules IS 'Rules evaluated on each report alone (the Great Expectations suite): only their error-severity failures make a report invalid. Cross-report rules (Y-1, Y-2, Y-3, T2-3, P-1) are not listed: they never change a status.';
+COMMENT ON COLUMN report_rules.rule IS 'Rule id, as in check_results.rule.';
+COMMENT ON COLUMN report_rules.severity IS 'error, warning or info.';
+COMMENT ON COLUMN report_rules.statement IS 'What the rule requires, in one sentence.';
 
 CREATE TABLE IF NOT EXISTS quarantine (
     report_id VARCHAR NOT NULL,
