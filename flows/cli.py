@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+from importlib import metadata
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xxgk",
         description="Government information-disclosure annual reports (政府信息公开工作年度报告) → DuckDB.",
     )
+    parser.add_argument("--version", action="version", version=f"xxgk {metadata.version('xxgk')}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(flows.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"flows.commands.{module_info.name}")
