@@ -184,7 +184,7 @@ def validate_reports(reports: list[Report], docs_dir: str) -> pd.DataFrame:
     statuses = batch_statuses(results)
     for report in reports:
         report.status = statuses.get(report_id_of(report.sha256), report.status)
-    build_data_docs(Path(docs_dir))
+    build_data_docs(Path(docs_dir), results=results, reports=reports)
     return results
 
 
