@@ -244,5 +244,6 @@ def external_assets(site: Path) -> list[str]:
     found = []
     for page in [*site.rglob("*.html"), *site.rglob("*.css")]:
         text = page.read_text(encoding="utf-8")
-        found += [f"{page.relative_to(site)}: {text[m.start():m.start() + 100]}" for m in REMOTE_RESOURCE.finditer(text)]
+        found += [f"{page.relative_to(site)}: {text[m.start():m.start() + 100]}"
+                  for m in REMOTE_RESOURCE.finditer(text)]
     return found

@@ -118,7 +118,6 @@ def ge_context() -> Any:
 def validate_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Run the suite once on a batch frame; one row per (report, rule)."""
     import pandas as pd
-
     from great_expectations.core.run_identifier import RunIdentifier
 
     from expectations.data_docs import RUN_NAME

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
-from importlib import metadata
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 import flows.commands
 

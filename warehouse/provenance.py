@@ -126,7 +126,7 @@ def find_cell(con: duckdb.DuckDBPyConnection, report: ReportRef, key: str) -> Ce
         SELECT rule, status, severity, detail FROM check_cells
         WHERE report_id = ? AND cell = ? ORDER BY status = 'pass', rule""",
                         [report.report_id, flat_key(cell[0], cell[1], cell[2])]).fetchall()
-    return CellRef(*cell[:12], flags=list(cell[12] or []), rules=[RuleResult(*r) for r in rules])
+    return _cell_ref(cell, [RuleResult(*r) for r in rules])
 
 
 def row_cells(con: duckdb.DuckDBPyConnection, report: ReportRef, cell: CellRef) -> list[CellRef]:
@@ -142,4 +142,12 @@ def row_cells(con: duckdb.DuckDBPyConnection, report: ReportRef, cell: CellRef) 
         ORDER BY c.col_no, k.col_order""",
                        [report.template, report.report_id, cell.table_no, cell.row_no, cell.section,
                         cell.row_key]).fetchall()
-    return [CellRef(*r[:12], flags=list(r[12] or []), rules=[]) for r in rows]
+    return [_cell_ref(r, []) for r in rows]
+
+
+def _cell_ref(row: tuple, rules: list[RuleResult]) -> CellRef:
+    """A CellRef from the 13 columns both queries select, in CellRef field order."""
+    (section, row_key, col_key, row_label, col_label, value, raw, page, bbox, table_no, row_no, col_no,
+     flags) = row
+    return CellRef(section, row_key, col_key, row_label, col_label, value, raw, page, bbox, table_no, row_no,
+                   col_no, flags=list(flags or []), rules=rules)

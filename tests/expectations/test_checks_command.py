@@ -64,7 +64,8 @@ def test_a_narrow_terminal_gets_one_block_per_failure(warehouse_file: Path, caps
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "3 check results"
     headings = [line for line in lines if " · report " in line]
-    assert headings == ["N-1 uncertain (warning) · 文昌镇 2023 · report bbbb", "T3-1 pass (error) · 洪泽区 2023 · report aaaa",
+    assert headings == ["N-1 uncertain (warning) · 文昌镇 2023 · report bbbb",
+                        "T3-1 pass (error) · 洪泽区 2023 · report aaaa",
                         "T4-1 fail (error) · 洪泽区 2023 · report aaaa"]
     assert "  admin_review.total 0 ≠ admin_review.upheld 10" in lines
     assert len(lines) <= 4 * 3 + 1 and all(len(line) <= 60 for line in lines)
