@@ -19,6 +19,14 @@ _AGENCY_YEAR = re.compile(r"^(?P<agency>.+?)\s*[/:@ ]\s*(?P<year>\d{4})$")
 _DOTTED = re.compile(r"^(?:section)?(?P<section>[234])\.(?P<row>[a-z0-9_]+)\.(?P<col>[a-z0-9_]+)$")
 _FLAT_34 = re.compile(r"^s(?P<section>[34])_(?P<row>[a-z0-9_]+?)__(?P<col>[a-z0-9_]+)$")
 _MIN_SHA_PREFIX = 6
+# A report's cells with their labels (parameters: template, then the WHERE clause's), CellRef order.
+_LABELLED_CELLS = """
+        SELECT c.section, c.row_key, c.col_key, k.row_label, k.col_label, c.value, c.raw, c.page, c.bbox,
+               c.table_no, c.row_no, c.col_no, c.flags
+        FROM cells AS c
+        LEFT JOIN cell_keys AS k ON k.template = coalesce(?, '2021') AND k.section = c.section
+            AND k.row_key = c.row_key AND k.col_key = c.col_key
+"""
 
 
 class NotFound(LookupError):
@@ -109,12 +117,7 @@ def parse_key(key: str) -> tuple[int | None, str, str | None]:
 def find_cell(con: duckdb.DuckDBPyConnection, report: ReportRef, key: str) -> CellRef:
     """The cell, its labels and every rule result whose evidence involves it."""
     section, row_key, col_key = parse_key(key)
-    rows = con.execute("""
-        SELECT c.section, c.row_key, c.col_key, k.row_label, k.col_label, c.value, c.raw, c.page, c.bbox,
-               c.table_no, c.row_no, c.col_no, c.flags
-        FROM cells AS c
-        LEFT JOIN cell_keys AS k ON k.template = coalesce(?, '2021') AND k.section = c.section
-            AND k.row_key = c.row_key AND k.col_key = c.col_key
+    rows = con.execute(_LABELLED_CELLS + """
         WHERE c.report_id = ? AND c.section = ?""", [report.template, report.report_id, section]).fetchall()
     found = [r for r in rows if (r[1], r[2]) == (row_key, col_key) or flat_key(r[0], r[1], r[2]) == row_key]
     if not found:
@@ -131,12 +134,7 @@ def find_cell(con: duckdb.DuckDBPyConnection, report: ReportRef, key: str) -> Ce
 
 def row_cells(con: duckdb.DuckDBPyConnection, report: ReportRef, cell: CellRef) -> list[CellRef]:
     """The other cells printed on the same table row (HTML/DOCX: same table_no and row_no), by column."""
-    rows = con.execute("""
-        SELECT c.section, c.row_key, c.col_key, k.row_label, k.col_label, c.value, c.raw, c.page, c.bbox,
-               c.table_no, c.row_no, c.col_no, c.flags
-        FROM cells AS c
-        LEFT JOIN cell_keys AS k ON k.template = coalesce(?, '2021') AND k.section = c.section
-            AND k.row_key = c.row_key AND k.col_key = c.col_key
+    rows = con.execute(_LABELLED_CELLS + """
         WHERE c.report_id = ? AND c.table_no IS NOT DISTINCT FROM ? AND c.row_no IS NOT DISTINCT FROM ?
             AND c.section = ? AND c.row_key = ?
         ORDER BY c.col_no, k.col_order""",
