@@ -1,19 +1,29 @@
-"""GE's HTML Data Docs for the validated batches, made to work with no internet.
+"""GE's HTML Data Docs for the validated batches, readable by a person and with no internet.
 
-GE's pages load Bootstrap, jQuery, bootstrap-table and Font Awesome from CDNs; offline they
-render unstyled and collapsed sections stay hidden. GE ships none of those files, so after each
-build every CDN stylesheet link is replaced by one small local stylesheet (written next to GE's
-own `static/styles/data_docs_default_styles.css`) and CDN scripts are dropped: the pages are
-server-rendered HTML except the index tables, which a small local stand-in script renders.
+GE's pages load Bootstrap, jQuery, bootstrap-table and Font Awesome from CDNs, a logo from S3,
+and link to GE's website; offline they render unstyled and collapsed sections stay hidden. GE
+ships none of those files, so after each build every CDN stylesheet link is replaced by one small
+local stylesheet, CDN scripts by a small local stand-in, remote images and CSS urls are dropped
+and links to the web become plain text.
+
+GE's own page says "T3-1: 1 fail, 4 pass" for a batch, because the batch is one DataFrame. The
+page of the latest validation therefore gets an "Evidence by report" section: every result that
+did not pass, naming the report (agency, year, source) with its arithmetic and cells.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from extractors.report import Report
 
 SITE_NAME = "xxgk_local"
 OFFLINE_CSS = Path("static") / "xxgk" / "offline.css"
@@ -21,6 +31,15 @@ OFFLINE_JS = Path("static") / "xxgk" / "offline.js"
 _EXTERNAL_CSS = re.compile(r"<link\b[^>]*href=[\"']https?://[^\"']+[\"'][^>]*>", re.I)
 _EXTERNAL_JS = re.compile(r"<script\b[^>]*src=[\"']https?://[^\"']+[\"'][^>]*>\s*</script>", re.I)
 _EXTERNAL_IMG = re.compile(r"<img\b[^>]*src=[\"']https?://[^\"']+[\"'][^>]*>", re.I)
+_EXTERNAL_ANCHOR = re.compile(r"<a\b[^>]*href=[\"']https?://[^\"']+[\"'][^>]*>(.*?)</a>", re.I | re.S)
+_EXTERNAL_URL = re.compile(r"url\(\s*[\"']?https?://[^)]*\)", re.I)
+_NEWSLETTER = re.compile(r"<p>[^<]*newsletter[^<]*(?:<a\b[^>]*>[^<]*</a>)?\s*</p>", re.I)
+# What makes a browser fetch from the network: src/href attributes and CSS url()/@import.
+REMOTE_RESOURCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["']?)https?://""", re.I)
+RUN_NAME = "xxgk-batch"
+_ASSET_NONE = "Data asset: None<br>"
+_EVIDENCE_ANCHOR = '<div id="section-2"'
+
 
 # The index page fills its tables from inline data through jQuery + bootstrap-table; this stands
 # in for both: `$(sel).bootstrapTable({columns, data})` renders a plain table whose rows link to
@@ -111,26 +130,75 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-si
 """
 
 
-def build_data_docs(out_dir: Path | str, context: Any = None) -> Path:
+def build_data_docs(out_dir: Path | str, context: Any = None, results: pd.DataFrame | None = None,
+                    reports: Sequence[Report] = ()) -> Path:
     """Build the Data Docs of the batches validated in `context` (default: the runner's) into
-    `out_dir`, then make them offline-ready; returns the index page."""
+    `out_dir`, add the evidence of `results` (the runner's check results for `reports`) to the
+    latest validation page, then make them offline-ready; returns the index page."""
     out_dir = Path(out_dir).resolve()
     if context is None:
         from expectations.runner import ge_context
 
         context = ge_context()
-    if SITE_NAME not in context.get_site_names():
-        context.add_data_docs_site(
-            SITE_NAME,
-            {
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
+    if SITE_NAME in context.get_site_names():  # one process may build into several folders
+        context.delete_data_docs_site(SITE_NAME)
+    context.add_data_docs_site(
+        SITE_NAME,
+        {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(out_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     context.build_data_docs(site_names=[SITE_NAME])
+    if results is not None:
+        add_evidence(out_dir, results, reports)
     make_offline(out_dir)
     return out_dir / "index.html"
+
+
+def latest_validation_page(site: Path) -> Path | None:
+    """The page of the newest validation: GE files them under validations/<suite>/<run>/<time>/."""
+    pages = list((site / "validations").rglob("*.html"))
+    return max(pages, key=lambda p: (p.parent.name, p.stat().st_mtime)) if pages else None
+
+
+def add_evidence(site: Path, results: pd.DataFrame, reports: Sequence[Report]) -> None:
+    """Name the data asset and add the per-report evidence table to the latest validation page."""
+    page = latest_validation_page(site)
+    if page is None:
+        return
+    html = page.read_text(encoding="utf-8")
+    html = html.replace(_ASSET_NONE, f"Data asset: reports (one row per report file, {len(reports)} in this "
+                                     f"batch)<br>")
+    section = evidence_html(results, reports)
+    html = html.replace(_EVIDENCE_ANCHOR, section + _EVIDENCE_ANCHOR, 1) if _EVIDENCE_ANCHOR in html \
+        else html.replace("</body>", section + "</body>", 1)
+    page.write_text(html, encoding="utf-8")
+
+
+def evidence_html(results: pd.DataFrame, reports: Sequence[Report]) -> str:
+    """One table row per result that did not pass: rule, status, report, source, arithmetic, cells."""
+    named = {r.report_id: r for r in reports}
+    rows = results[results["status"] != "pass"].sort_values(["status", "rule", "report_id"])
+    body = []
+    for result in rows.itertuples(index=False):
+        report = named.get(str(result.report_id))
+        who = f"{report.agency.name or '?'} {report.year or '?'}" if report else "?"
+        source = report.source if report else "?"
+        status_class = "text-danger" if result.status == "fail" else "text-warning"
+        body.append(
+            f"<tr><td>{escape(str(result.rule))}</td><td class=\"{status_class}\">{escape(str(result.status))}"
+            f" ({escape(str(result.severity))})</td><td>{escape(who)}<br><code>{escape(str(result.report_id))}"
+            f"</code></td><td>{escape(str(source))}</td><td>{escape(str(result.detail))}</td>"
+            f"<td>{escape(', '.join(result.cells))}</td></tr>")
+    summary = (f"{(rows['status'] == 'fail').sum()} failing and {(rows['status'] == 'uncertain').sum()} "
+               f"uncertain results over {len(reports)} reports; every other rule passed on every report.")
+    return (f'<div id="xxgk-evidence" class="ge-section container-fluid mb-1 pb-1 pl-sm-3 px-0">'
+            f"<h5>Evidence by report</h5><p>{escape(summary)}</p>"
+            f'<table class="table table-sm table-bordered"><thead><tr><th>rule</th><th>status</th><th>report</th>'
+            f"<th>source</th><th>evidence</th><th>cells</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"</div>")
 
 
 def make_offline(site: Path) -> int:
@@ -140,12 +208,17 @@ def make_offline(site: Path) -> int:
     css.write_text(_STYLESHEET, encoding="utf-8")
     js.write_text(_SCRIPT, encoding="utf-8")
     changed = 0
+    for stylesheet_file in site.rglob("*.css"):
+        text = stylesheet_file.read_text(encoding="utf-8")
+        if _EXTERNAL_URL.search(text):
+            stylesheet_file.write_text(_EXTERNAL_URL.sub("none", text), encoding="utf-8")
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         relative = {path: os.path.relpath(path, page.parent).replace(os.sep, "/") for path in (css, js)}
         stylesheet = _first_only(f'<link rel="stylesheet" href="{relative[css]}">')
         script = _first_only(f'<script src="{relative[js]}"></script>')
         offline = _EXTERNAL_IMG.sub("", _EXTERNAL_JS.sub(script, _EXTERNAL_CSS.sub(stylesheet, html)))
+        offline = _EXTERNAL_URL.sub("none", _EXTERNAL_ANCHOR.sub(r"\1", _NEWSLETTER.sub("", offline)))
         if offline != html:
             page.write_text(offline, encoding="utf-8")
             changed += 1
@@ -165,12 +238,10 @@ def _first_only(replacement: str) -> Callable[[re.Match[str]], str]:
 
 
 def external_assets(site: Path) -> list[str]:
-    """CSS/JS references to http(s) left in the built pages (what offline pages must not have)."""
+    """Anything in the built pages and stylesheets that would fetch from the network when opened."""
     found = []
-    for page in site.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        found += [
-            f"{page.relative_to(site)}: {m[0][:100]}"
-            for m in (*_EXTERNAL_CSS.finditer(html), *_EXTERNAL_JS.finditer(html))
-        ]
+    for page in [*site.rglob("*.html"), *site.rglob("*.css")]:
+        text = page.read_text(encoding="utf-8")
+        found += [f"{page.relative_to(site)}: {text[m.start():m.start() + 100]}"
+                  for m in REMOTE_RESOURCE.finditer(text)]
     return found

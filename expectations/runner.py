@@ -117,9 +117,13 @@ def ge_context() -> Any:
 def validate_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Run the suite once on a batch frame; one row per (report, rule)."""
     import pandas as pd
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    from expectations.data_docs import RUN_NAME
 
     _, checkpoint = _validation()
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    run = checkpoint.run(batch_parameters={"dataframe": frame},
+                         run_id=RunIdentifier(run_name=f"{RUN_NAME}-of-{len(frame)}-reports"))
     rows: list[tuple[Any, ...]] = []
     ids = frame["report_id"].astype(str).tolist()
     for validation in run.run_results.values():

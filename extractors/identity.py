@@ -334,7 +334,7 @@ def _suffix_level(name: str) -> str | None:
     name = _ORG_END_RE.sub("", name)
     if not name:
         return None
-    if _DEV_ZONE_NAME_RE.search(name):  # NBS lists 开发区-type zones as pseudo-counties (FORMAT.md §8.2)
+    if _DEV_ZONE_NAME_RE.search(name):  # NBS lists 开发区-type zones as pseudo-counties (docs/format.md §8.2)
         return "county"
     for suffix, level in _SUFFIX_LEVELS:
         if name.endswith(suffix):

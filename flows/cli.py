@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 import flows.commands
 
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xxgk",
         description="Government information-disclosure annual reports (政府信息公开工作年度报告) → DuckDB.",
     )
+    parser.add_argument("--version", action="version", version=f"xxgk {metadata.version('xxgk')}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(flows.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"flows.commands.{module_info.name}")

@@ -249,8 +249,8 @@ def validate_reports(reports: list[Report], docs_dir: str) -> None:
     from expectations.data_docs import build_data_docs
     from expectations.runner import validate_reports as validate_batch_once
 
-    validate_batch_once(reports)
-    build_data_docs(Path(docs_dir))
+    results = validate_batch_once(reports)
+    build_data_docs(Path(docs_dir), results=results, reports=reports)
 
 
 @task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)

@@ -31,6 +31,23 @@ class WarehouseError(RuntimeError):
     """A warehouse file could not be opened or written; the message names the file and why."""
 
 
+class NoWarehouse(WarehouseError):
+    """The path holds no warehouse (missing, or not a DuckDB file): a usage error, exit status 2."""
+
+
+_DUCKDB_MAGIC = (8, b"DUCK")  # DuckDB's file header: 8-byte checksum, then the magic bytes
+
+
+def _check_is_duckdb(path: Path) -> None:
+    if not path.exists():
+        raise NoWarehouse(f"{path}: no warehouse file here (run `xxgk run` to create one).")
+    offset, magic = _DUCKDB_MAGIC
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        if handle.read(len(magic)) != magic:
+            raise NoWarehouse(f"{path}: not a DuckDB file (give the .duckdb file `xxgk run` wrote).")
+
+
 @dataclass(frozen=True)
 class ReaderSettings:
     """How long a reader waits when a foreign process holds the file read-write."""
@@ -50,8 +67,7 @@ def open_readonly(path: Path | str, settings: ReaderSettings = ReaderSettings())
     path and process, so a connection left open keeps later connects on the old snapshot.
     """
     path = Path(path)
-    if not path.exists():
-        raise WarehouseError(f"{path}: no warehouse file here (run `xxgk run` to create one).")
+    _check_is_duckdb(path)
     for attempt in range(settings.attempts):
         try:
             return duckdb.connect(str(path), read_only=True)

@@ -21,7 +21,7 @@ def known_sha256(warehouse: Path | str) -> set[str]:
         return {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM documents").fetchall()}
 
 
-COMPARISON_COLUMNS = ("agency", "level", "year", "status", "new_requests", "granted", "grant_rate_pct",
+COMPARISON_COLUMNS = ("agency", "level", "year", "status", "new_requests", "granted", "grant_rate",
                       "denied_total", "admin_review_total", "litigation_total")
 
 
@@ -32,8 +32,7 @@ def agency_comparison(warehouse: Path | str, limit: int = 10) -> list[tuple[obje
         return []
     with open_readonly(warehouse) as con:
         return con.execute(f"""
-            SELECT agency, level, year, status, new_requests::BIGINT, granted::BIGINT,
-                   round(100 * grant_rate, 1), denied_total::BIGINT, admin_review_total::BIGINT,
-                   litigation_total::BIGINT
+            SELECT agency, level, year, status, new_requests, granted, round(grant_rate, 3), denied_total,
+                   admin_review_total, litigation_total
             FROM agency_year_all ORDER BY new_requests DESC NULLS LAST, agency, year LIMIT {int(limit)}
         """).fetchall()

@@ -8,6 +8,7 @@ from the NBS CSVs) and makes sure every relation and column carries a COMMENT.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -41,7 +42,10 @@ _COMMENT_SOURCES = {
     "township_comparison": ("township_comparison_all",),
     "year_over_year_all": ("agency_year_all",),
     "year_over_year": ("year_over_year_all",),
+    "check_cells": ("check_results", "cells"),
 }
+# Materialised marts: derived entirely from the base tables, so a schema upgrade rebuilds them.
+_DERIVED_TABLES = ("agency_year_all", "township_comparison_all", "township_comparison")
 
 
 def sql_text(name: str) -> str:
@@ -66,6 +70,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, divisions_dir: Path | None = N
         return
     con.execute(sql_text("tables"))
     con.execute(sql_text("history"))
+    rebuild = _applied_fingerprint(con) is not None
+    for table in _DERIVED_TABLES if rebuild else ():
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(_marts_sql())
     con.execute(";\n".join(
         _comment_column_sql(relation, column, comment)
@@ -73,6 +80,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, divisions_dir: Path | None = N
     ))
     _copy_missing_comments(con)
     _fill_cell_keys(con)
+    _fill_report_rules(con)
+    if rebuild:
+        refresh_agency_year(con, None)
     if con.execute("SELECT count(*) FROM divisions").fetchone() == (0,):
         load_divisions(con, divisions_dir or default_divisions_dir())
     con.execute("DELETE FROM schema_info")
@@ -83,6 +93,7 @@ def _marts_sql() -> str:
     return Template(sql_text("marts")).substitute(
         agency_year_select=agency_year_select(),
         applicant_pivot=marts.applicant_pivot_sql(),
+        group_label=marts.group_label_sql("k.row_group"),
         year_over_year_columns=marts.year_over_year_sql(),
     )
 
@@ -90,6 +101,7 @@ def _marts_sql() -> str:
 def schema_fingerprint() -> str:
     """Identifies the schema this code creates: its SQL and the template's cell keys."""
     text = "\n".join([sql_text("tables"), sql_text("history"), _marts_sql(), repr(cell_key_rows()),
+                      repr(report_rule_rows()),
                       repr(marts.column_comments()), repr(sorted(_COMMENT_SOURCES.items()))])
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -171,6 +183,18 @@ def _fill_cell_keys(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO cell_keys BY NAME SELECT * FROM new_cell_keys")
     finally:
         con.unregister("new_cell_keys")
+
+
+def report_rule_rows() -> list[tuple[str, str, str]]:
+    """(rule, severity, statement) of every rule in the stored per-report suite."""
+    suite = json.loads(resources.files("expectations").joinpath("suites", "reports.json").read_text(encoding="utf-8"))
+    definitions = [e["kwargs"]["definition"] for e in suite["expectations"]]
+    return [(d["rule"], d["severity"], d["statement"]) for d in definitions]
+
+
+def _fill_report_rules(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM report_rules")
+    con.executemany("INSERT INTO report_rules VALUES (?, ?, ?)", report_rule_rows())
 
 
 def default_divisions_dir() -> Path:

@@ -1,7 +1,7 @@
 """What a rule reads and how its evidence is written: flat cell keys, their display names, numbers.
 
 A rule reads a *record*: a flat dict of cell values (keys from `template.flat_key`) plus a few
-document facts (expectations/records.py). The key builders and the sum arithmetic live in the
+document facts (expectations/flat_record.py). The key builders and the sum arithmetic live in the
 bottom layer (extractors/template.py, extractors/sums.py) so the mapper can use them too.
 """
 

@@ -55,3 +55,17 @@ def test_all_and_report_filter(warehouse_file: Path, capsys: pytest.CaptureFixtu
 def test_missing_warehouse_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["checks", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
     assert "none.duckdb" in capsys.readouterr().err
+
+
+def test_a_narrow_terminal_gets_one_block_per_failure(warehouse_file: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    assert main(["checks", "--warehouse", str(warehouse_file), "--all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "3 check results"
+    headings = [line for line in lines if " · report " in line]
+    assert headings == ["N-1 uncertain (warning) · 文昌镇 2023 · report bbbb",
+                        "T3-1 pass (error) · 洪泽区 2023 · report aaaa",
+                        "T4-1 fail (error) · 洪泽区 2023 · report aaaa"]
+    assert "  admin_review.total 0 ≠ admin_review.upheld 10" in lines
+    assert len(lines) <= 4 * 3 + 1 and all(len(line) <= 60 for line in lines)

@@ -140,4 +140,4 @@ def test_the_printed_comparison_ranks_agencies_and_marks_invalid_reports(folder:
     rows = [dict(zip(COMPARISON_COLUMNS, row, strict=True)) for row in agency_comparison(folder.warehouse)]
     assert [r["new_requests"] for r in rows] == sorted((r["new_requests"] for r in rows), reverse=True)
     assert {r["status"] for r in rows} == {"ok", "invalid"}
-    assert all(0 <= r["grant_rate_pct"] <= 100 for r in rows)
+    assert all(0 <= r["grant_rate"] <= 1 for r in rows)  # rates are fractions 0–1

@@ -44,3 +44,22 @@ def test_notebook_runs_and_renders_chinese_labels(sample_warehouse: Path) -> Non
     tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("滨河镇" in t and "县内收件排名" in t for t in tables)
     assert any("T3-2" in t for t in tables)  # the invalid report is listed, not silently dropped
+
+
+def test_committed_notebook_has_a_year_parameter_and_its_outputs() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    parameters = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1 and "year = None" in parameters[0].source
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2  # charts visible on GitHub
+
+
+def test_notebook_year_parameter_picks_the_year(sample_warehouse: Path) -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    parameters.source += "\nyear = 2022"
+    NotebookClient(notebook, timeout=180, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    text = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                   if o.output_type == "stream")
+    assert "宁夏回族自治区中卫市沙坡头区 2022" in text

@@ -156,7 +156,11 @@ def test_check_results_frame_upserts_by_report_and_rule(warehouse: Path) -> None
                         "detail": "carried_over 0 ≠ 3", "cells": []}])
     load_batch(warehouse, [], y1)
     assert sorted(one(warehouse, "SELECT rule, status FROM check_results")) == [("T3-1", "pass"), ("Y-1", "fail")]
-    assert one(warehouse, "SELECT failed_rules FROM agency_year_all") == [("Y-1",)]
+    # the mart refreshed, but Y-1 is a cross-report rule: it never makes a report invalid
+    assert one(warehouse, "SELECT failed_rules, status FROM agency_year_all") == [(None, "ok")]
+    t31 = frame.iloc[:1].assign(status="fail", detail="1 + 0 ≠ 0 + 0")
+    load_batch(warehouse, [], t31)
+    assert one(warehouse, "SELECT failed_rules FROM agency_year_all") == [("T3-1",)]
 
 
 def test_document_versions_record_fetch_facts(warehouse: Path) -> None:

@@ -97,9 +97,9 @@ def test_year_over_year_changes_and_carry_check(loaded: Path) -> None:
     assert set(got) == {"沙坡头区文昌镇", "沙坡头区滨河镇"}
     t1, t2 = got["沙坡头区文昌镇"], got["沙坡头区滨河镇"]
     assert (t1["previous_year"], t1["previous_new_requests"], t1["new_requests"]) == (2022, 4, 10)
-    assert (t1["new_requests_change"], t1["new_requests_change_pct"]) == (6, 1.5)
+    assert (t1["new_requests_change"], t1["new_requests_relative_change"]) == (6, 1.5)
     assert (t1["grant_rate_change"], t1["carried_over_matches_previous"]) == (pytest.approx(0.5455 - 1), True)
-    assert (t2["new_requests_change"], t2["new_requests_change_pct"], t2["carried_over_matches_previous"]) == (
+    assert (t2["new_requests_change"], t2["new_requests_relative_change"], t2["carried_over_matches_previous"]) == (
         -5, -0.2, False)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.warehouse.builders import make_report, section3, township
 from warehouse.connection import STORAGE_COMPATIBILITY, open_readonly
-from warehouse.docs import EXAMPLES, REGENERATE, SCHEMA_DOC, fresh_schema_markdown, main
+from warehouse.docs import REGENERATE, SCHEMA_DOC, fresh_schema_markdown, main
 from warehouse.loader import load_batch
 
 CONTRACT_RELATIONS = {
@@ -73,12 +73,6 @@ def test_schema_doc_lists_every_relation_of_a_loaded_warehouse(sample: Path) -> 
         names = [n for (n,) in con.execute("SELECT table_name FROM information_schema.tables "
                                            "WHERE table_catalog = current_database()").fetchall()]
     assert [n for n in names if f"### `{n}`" not in region] == []
-
-
-@pytest.mark.parametrize("question, sql", EXAMPLES, ids=[q[:40] for q, _ in EXAMPLES])
-def test_example_questions_run(sample: Path, question: str, sql: str) -> None:
-    with open_readonly(sample) as con:
-        con.execute(sql).fetchall()
 
 
 def hand_written_queries() -> list[tuple[str, str]]:

@@ -18,11 +18,12 @@ failed AS (
     SELECT report_id, string_agg(DISTINCT rule, ',' ORDER BY rule) AS failed_rules
     FROM check_results
     WHERE status = 'fail' AND coalesce(severity, 'error') = 'error'
+      AND rule IN (SELECT rule FROM report_rules)
       AND report_id IN (SELECT report_id FROM refresh_ids)
     GROUP BY report_id
 ),
 narrative AS (
-    SELECT report_id, max(value) AS proactive_items_total
+    SELECT report_id, whole_count(max(value)) AS proactive_items_total
     FROM narrative_facts
     WHERE key = 'proactive_items_total' AND report_id IN (SELECT report_id FROM refresh_ids)
     GROUP BY report_id

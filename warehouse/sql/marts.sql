@@ -2,6 +2,10 @@
 -- Every mart has an `_all` variant that includes invalid reports (flagged by is_valid/status);
 -- the plain name excludes them, so an analyst never mixes in invalid numbers by accident.
 
+-- Counts are BIGINT in every mart. A count printed with a fraction (never valid: rule T3-4) is
+-- NULL here; cells.value keeps it as printed.
+CREATE OR REPLACE MACRO whole_count(x) AS CASE WHEN x = trunc(x) THEN CAST(x AS BIGINT) END;
+
 -- agency_year_all is materialised (one row per current report) and refreshed by the loader for
 -- the reports a batch touched: the comparison views over it then answer in milliseconds.
 CREATE TABLE IF NOT EXISTS agency_year_all AS $agency_year_select WITH NO DATA;
@@ -33,6 +37,8 @@ COMMENT ON VIEW agency_year IS 'agency_year_all without invalid reports: one row
 CREATE OR REPLACE MACRO requests_wide_of(include_invalid) AS TABLE
 SELECT
     r.report_id, r.agency_id, r.agency, r.level, r.province, r.city, r.county, r.year, r.status, r.is_valid,
+    any_value(k.row_group) AS row_group,
+    any_value($group_label) AS group_label,
     c.row_key,
     any_value(k.row_label) AS row_label,
     any_value(k.row_order) AS row_order,
@@ -46,7 +52,9 @@ GROUP BY ALL;
 
 CREATE OR REPLACE VIEW requests_wide_all AS SELECT * FROM requests_wide_of(true);
 COMMENT ON VIEW requests_wide_all IS 'One row per report and section 三 row, the 7 applicant columns as columns; invalid reports included (is_valid).';
-COMMENT ON COLUMN requests_wide_all.row_key IS 'Section 三 row key (FORMAT.md §3.2).';
+COMMENT ON COLUMN requests_wide_all.row_group IS 'Outcome group of the row: denied, unavailable, not_processed or other (NULL outside the groups); tells apart rows such as 3.其他 of different groups.';
+COMMENT ON COLUMN requests_wide_all.group_label IS 'Printed heading of the group, e.g. （三）不予公开.';
+COMMENT ON COLUMN requests_wide_all.row_key IS 'Section 三 row key (docs/format.md §3.2).';
 COMMENT ON COLUMN requests_wide_all.row_label IS 'Official Chinese row label.';
 COMMENT ON COLUMN requests_wide_all.row_order IS 'Display order of the row.';
 CREATE OR REPLACE VIEW requests_wide AS SELECT * FROM requests_wide_of(false);
@@ -80,7 +88,7 @@ COMMENT ON COLUMN township_comparison_all.peers_in_county IS 'Agencies of the sa
 COMMENT ON COLUMN township_comparison_all.new_requests_rank_in_county IS 'Rank by new_requests within the county, 1 = most.';
 COMMENT ON COLUMN township_comparison_all.grant_rate_rank_in_county IS 'Rank by grant_rate within the county, 1 = highest.';
 COMMENT ON COLUMN township_comparison_all.denied_rank_in_county IS 'Rank by denied_total within the county, 1 = most refusals.';
-COMMENT ON COLUMN township_comparison_all.share_of_county_requests IS 'new_requests / the sum over the county peers.';
+COMMENT ON COLUMN township_comparison_all.share_of_county_requests IS 'new_requests / the sum over the county peers, a fraction 0–1.';
 COMMENT ON COLUMN township_comparison_all.peers_in_city IS 'Agencies of the same level and year in the city (including this one).';
 COMMENT ON COLUMN township_comparison_all.new_requests_rank_in_city IS 'Rank by new_requests within the city, 1 = most.';
 COMMENT ON COLUMN township_comparison_all.grant_rate_rank_in_city IS 'Rank by grant_rate within the city, 1 = highest.';
@@ -107,3 +115,19 @@ COMMENT ON COLUMN year_over_year_all.previous_is_valid IS 'is_valid of the previ
 COMMENT ON COLUMN year_over_year_all.carried_over_matches_previous IS 'carried_over = previous carried_forward (rule Y-1 on the 总计 column).';
 CREATE OR REPLACE VIEW year_over_year AS SELECT * FROM year_over_year_of(false);
 COMMENT ON VIEW year_over_year IS 'year_over_year_all with both years valid.';
+
+-- check_results.cells holds flat keys (extractors/template.flat_key); this view resolves each to
+-- its cells row, so a failed rule can be followed to the printed numbers and their location.
+CREATE OR REPLACE VIEW check_cells AS
+WITH refs AS (
+    SELECT report_id, rule, status, severity, detail, unnest(cells) AS cell FROM check_results
+)
+SELECT
+    f.report_id, f.rule, f.status, f.severity, f.cell, c.section, c.row_key, c.col_key,
+    c.value, c.raw, c.page, c.bbox, c.table_no, c.row_no, c.col_no, c.source_file, c.flags, f.detail
+FROM refs AS f
+LEFT JOIN cells AS c
+    ON c.report_id = f.report_id
+    AND f.cell = 's' || c.section || '_' || c.row_key || CASE WHEN c.section = 2 THEN '_' ELSE '__' END || c.col_key;
+COMMENT ON VIEW check_cells IS 'One row per rule result and cell it involves (check_results.cells unnested), with the cell''s value, raw text and location; section/row_key/col_key are NULL when the report has no such cell.';
+COMMENT ON COLUMN check_cells.cell IS 'The flat key as stored in check_results.cells.';

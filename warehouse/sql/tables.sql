@@ -100,11 +100,11 @@ CREATE TABLE IF NOT EXISTS cells (
     source_file VARCHAR,
     flags VARCHAR[]
 );
-COMMENT ON TABLE cells IS 'One row per table cell of a current report (sections 二, 三, 四), long format keyed by FORMAT.md keys.';
+COMMENT ON TABLE cells IS 'One row per table cell of a current report (sections 二, 三, 四), long format keyed by docs/format.md keys.';
 COMMENT ON COLUMN cells.report_id IS 'reports.report_id.';
 COMMENT ON COLUMN cells.section IS 'Report section: 2 (主动公开), 3 (依申请公开) or 4 (复议诉讼).';
-COMMENT ON COLUMN cells.row_key IS 'Row key of FORMAT.md (e.g. new_requests); see cell_keys for labels.';
-COMMENT ON COLUMN cells.col_key IS 'Column key of FORMAT.md (e.g. natural_person, total).';
+COMMENT ON COLUMN cells.row_key IS 'Row key of docs/format.md (e.g. new_requests); see cell_keys for labels.';
+COMMENT ON COLUMN cells.col_key IS 'Column key of docs/format.md (e.g. natural_person, total).';
 COMMENT ON COLUMN cells.value IS 'The number as printed (never corrected); NULL when blank, a not-applicable marker, or unreadable.';
 COMMENT ON COLUMN cells.raw IS 'The cell text exactly as extracted.';
 COMMENT ON COLUMN cells.page IS '1-based PDF page the cell was read from (NULL for HTML/DOCX).';
@@ -126,9 +126,9 @@ CREATE TABLE IF NOT EXISTS narrative_facts (
     section TINYINT,
     char_span INTEGER[]
 );
-COMMENT ON TABLE narrative_facts IS 'Figures stated in the prose of sections 一 and 六 (FORMAT.md §7); several mentions per key are allowed.';
+COMMENT ON TABLE narrative_facts IS 'Figures stated in the prose of sections 一 and 六 (docs/format.md §7); several mentions per key are allowed.';
 COMMENT ON COLUMN narrative_facts.report_id IS 'reports.report_id.';
-COMMENT ON COLUMN narrative_facts.key IS 'Narrative key of FORMAT.md §7 (e.g. proactive_items_total).';
+COMMENT ON COLUMN narrative_facts.key IS 'Narrative key of docs/format.md §7 (e.g. proactive_items_total).';
 COMMENT ON COLUMN narrative_facts.value IS 'The figure (magnitude words applied); 0 for a stated negation.';
 COMMENT ON COLUMN narrative_facts.unit IS 'Unit as stated (条, 件, 元, %, ...).';
 COMMENT ON COLUMN narrative_facts.qualifier IS 'Approximation word (余, 多, 约, 近, 逾, 超过, 以上) or none_stated for a negation.';
@@ -146,14 +146,24 @@ CREATE TABLE IF NOT EXISTS check_results (
     cells VARCHAR[],
     checked_at TIMESTAMPTZ NOT NULL
 );
-COMMENT ON TABLE check_results IS 'One row per consistency rule evaluated on a current report (FORMAT.md §5), with its evidence.';
+COMMENT ON TABLE check_results IS 'One row per consistency rule evaluated on a current report (docs/format.md §5), with its evidence.';
 COMMENT ON COLUMN check_results.report_id IS 'reports.report_id.';
-COMMENT ON COLUMN check_results.rule IS 'Rule id of FORMAT.md §5 (T3-1, T4-1, Y-1, ...).';
+COMMENT ON COLUMN check_results.rule IS 'Rule id of docs/format.md §5 (T3-1, T4-1, Y-1, ...).';
 COMMENT ON COLUMN check_results.status IS 'pass, fail or uncertain (an operand was missing).';
 COMMENT ON COLUMN check_results.severity IS 'error, warning or info; only failing error rules make a report invalid.';
 COMMENT ON COLUMN check_results.detail IS 'The arithmetic that was checked, with the values.';
-COMMENT ON COLUMN check_results.cells IS 'Cells involved, as section.row.col keys.';
+COMMENT ON COLUMN check_results.cells IS 'Cells involved, as flat keys: s2_<row_key>_<col_key>, s3_<row_key>__<col_key>, s4_<row_key>__<col_key>; the view check_cells joins them to cells.';
 COMMENT ON COLUMN check_results.checked_at IS 'When the result was written.';
+
+CREATE TABLE IF NOT EXISTS report_rules (
+    rule VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    statement VARCHAR NOT NULL
+);
+COMMENT ON TABLE report_rules IS 'Rules evaluated on each report alone (the Great Expectations suite): only their error-severity failures make a report invalid. Cross-report rules (Y-1, Y-2, Y-3, T2-3, P-1) are not listed: they never change a status.';
+COMMENT ON COLUMN report_rules.rule IS 'Rule id, as in check_results.rule.';
+COMMENT ON COLUMN report_rules.severity IS 'error, warning or info.';
+COMMENT ON COLUMN report_rules.statement IS 'What the rule requires, in one sentence.';
 
 CREATE TABLE IF NOT EXISTS quarantine (
     report_id VARCHAR NOT NULL,
