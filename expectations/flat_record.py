@@ -138,7 +138,8 @@ def ocr_readings_text(report: Report, record: dict[str, Any]) -> str:
         if "ocr" not in cell.flags or "derived" in cell.flags or key not in record:
             continue
         confidence = cell.provenance.ocr_confidence if cell.provenance else None
-        unread = confidence is None or "unparsed" in cell.flags or (cell.value is None and "na_marker" not in cell.flags)
+        unread = (confidence is None or "unparsed" in cell.flags
+                  or (cell.value is None and "na_marker" not in cell.flags))
         out.append(f"{key}={'?' if unread else confidence}")
     return ",".join(out)
 

@@ -24,6 +24,7 @@ from expectations.rules.document_kinds import (
     SectionsRule,
 )
 from extractors import sums
+from extractors.ocr.engine import OcrSettings
 from extractors.report import Severity
 from extractors.template import (
     REQUEST_ROW_KEYS,
@@ -146,7 +147,7 @@ RULES: tuple[Rule, ...] = (
     LocatedRule("C-1", Severity.ERROR, "every row the form prints was located in the document"),
     OcrCertaintyRule("OCR-1", Severity.ERROR,
                      "every cell read by OCR was read with confidence or is confirmed by a sum that holds",
-                     min_confidence=0.9, sums=(T3_1, T3_2, T3_3, T3_6, T4_1), localise=T3_7),
+                     min_confidence=OcrSettings().min_confidence, sums=(T3_1, T3_2, T3_3, T3_6, T4_1), localise=T3_7),
     SectionsRule(
         "D-2",
         Severity.WARNING,

@@ -1,0 +1,109 @@
+"""Scanned reports through the real CLI: a clean scan reads right and is `ok`; a rough scan is
+either read right or `invalid` — never `ok` with a wrong value. One `xxgk extract` run reads
+every scan (the OCR models load once per worker); the files are generated into tmp."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from expectations.rules.catalogue import RULES_BY_ID
+from expectations.rules.cell_kinds import OcrCertaintyRule
+from tests.fixtures.render_pdf import PdfLayout, render_pdf
+from tests.fixtures.render_scan import ScanNoise, scan_pdf
+from tests.fixtures.values import make_answer
+
+SEED = 3  # a township report whose tables span two pages
+SCANS = {
+    "clean-200dpi": ScanNoise(),
+    "clean-150dpi": ScanNoise(name="clean-150dpi", dpi=150),
+    "rough-150dpi": ScanNoise(name="rough-150dpi", dpi=150, skew_degrees=1.5, blur_radius=0.8, jpeg_quality=40,
+                              paper_grey=225, stamp=True, seed=1),
+}
+
+
+@pytest.fixture(scope="module")
+def answer() -> dict[str, Any]:
+    return make_answer(SEED)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory, answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("scans")
+    text_pdf = folder / "text-layer.pdf"
+    render_pdf(answer, text_pdf, PdfLayout())
+    for name, noise in SCANS.items():
+        scan_pdf(text_pdf, folder / f"{name}.pdf", noise)
+    xxgk = Path(sys.executable).with_name("xxgk")
+    run = subprocess.run([str(xxgk), "extract", "--json", "--workers", "2", *(str(folder / f"{n}.pdf") for n in SCANS)],
+                         capture_output=True, text=True, timeout=600, check=True)
+    reports = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
+    return {Path(r["source"]).stem: r for r in reports}
+
+
+def wrong_cells(report: dict[str, Any], answer: dict[str, Any]) -> list[str]:
+    return [f"{section}.{row}.{col}: {value} read as {(report[section] or {}).get(row, {}).get(col)}"
+            for section in ("section2", "section3", "section4")
+            for row, cols in answer[section].items() for col, value in cols.items()
+            if (report[section] or {}).get(row, {}).get(col) != value]
+
+
+@pytest.mark.parametrize("name", [
+    "clean-200dpi",
+    pytest.param("clean-150dpi", marks=pytest.mark.xfail(
+        strict=True, reason="at 150 dpi the reader misses rows of 二 (known gap, docs/ocr.md); the report is invalid")),
+])
+def test_a_clean_scan_reads_every_cell_and_is_ok(extracted: dict[str, dict[str, Any]], answer: dict[str, Any],
+                                                 name: str) -> None:
+    report = extracted[name]
+    assert report["ocr"] is True and report["extractor"].endswith("+ocr")
+    assert wrong_cells(report, answer) == []
+    assert report["status"] == "ok", [c for c in report["checks"] if c["status"] == "fail"]
+
+
+@pytest.mark.parametrize("name", list(SCANS))
+def test_a_scan_is_never_ok_with_a_wrong_value(extracted: dict[str, dict[str, Any]], answer: dict[str, Any],
+                                               name: str) -> None:
+    report = extracted[name]
+    wrong = wrong_cells(report, answer)
+    if wrong:
+        assert report["status"] == "invalid", wrong
+        failing = [c for c in report["checks"] if c["status"] == "fail" and c["severity"] == "error"]
+        assert failing and all(c["cells"] or c["rule"] == "D-2" for c in failing), failing
+
+
+def test_ocr1_names_a_doubtful_reading_no_sum_confirms() -> None:
+    rule = RULES_BY_ID["OCR-1"]
+    assert isinstance(rule, OcrCertaintyRule)
+    fee = "s2_admin_fees_amount_wan_yuan"
+    record: dict[str, Any] = {"doc_ocr_readings": f"{fee}=0.41,s3_new_requests__total=0.99"}
+    result = rule.evaluate(record)
+    assert (result.status, result.severity, result.cells) == ("fail", "error", [fee])
+    assert "confidence 0.41" in result.detail
+
+
+def test_ocr1_passes_a_report_read_from_its_text_layer() -> None:
+    assert RULES_BY_ID["OCR-1"].evaluate({"doc_ocr_readings": ""}).status == "pass"
+
+
+_OFFLINE = """
+import socket
+def refuse(*args, **kwargs):
+    raise OSError("network blocked by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+import numpy as np
+from extractors.ocr.engine import OcrSettings, recognise
+print(len(recognise(np.full((64, 256, 3), 255, dtype=np.uint8), OcrSettings())))
+"""
+
+
+def test_rapidocr_loads_its_models_from_the_wheel_with_the_network_blocked() -> None:
+    run = subprocess.run([sys.executable, "-c", _OFFLINE], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "0"
