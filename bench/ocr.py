@@ -19,13 +19,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from extractors.extract import extract_bytes  # noqa: E402
-from extractors.ocr import engine, reader  # noqa: E402
-from tests.fixtures.render_pdf import PdfLayout, render_pdf  # noqa: E402
-from tests.fixtures.render_scan import ScanNoise, scan_pdf  # noqa: E402
-from tests.fixtures.values import make_answer  # noqa: E402
+from extractors.extract import extract_bytes
+from extractors.ocr import engine, reader
+from tests.fixtures.render_pdf import PdfLayout, render_pdf
+from tests.fixtures.render_scan import ScanNoise, scan_pdf
+from tests.fixtures.values import make_answer
 
 SPENT: dict[str, float] = defaultdict(float)
 
