@@ -10,11 +10,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pypdfium2
 import pytest
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import registerFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from expectations.rules.catalogue import RULES_BY_ID
 from expectations.rules.cell_kinds import OcrCertaintyRule
-from tests.fixtures.render_pdf import PdfLayout, render_pdf
+from tests.fixtures.render_pdf import PdfLayout, font_path, render_pdf
 from tests.fixtures.render_scan import ScanNoise, scan_pdf
 from tests.fixtures.values import make_answer
 
@@ -25,6 +30,33 @@ SCANS = {
     "rough-150dpi": ScanNoise(name="rough-150dpi", dpi=150, skew_degrees=1.5, blur_radius=0.8, jpeg_quality=40,
                               paper_grey=225, stamp=True, seed=1),
 }
+
+
+LYING = "lying-text-layer"
+
+
+def lying_text_layer_pdf(source: Path, target: Path) -> None:
+    """Each page as a 200 dpi image under an invisible text layer of private-use code points the font
+    has no glyph for (it reads back as control characters, as broken CID fonts do): only OCR can read it."""
+    pdf = pypdfium2.PdfDocument(str(source))
+    registerFont(TTFont("ScanFont", str(font_path())))
+    out = canvas.Canvas(str(target))
+    try:
+        for index in range(len(pdf)):
+            width, height = pdf[index].get_size()
+            image = pdf[index].render(scale=200 / 72, rev_byteorder=True).to_pil().convert("RGB")
+            out.setPageSize((width, height))
+            out.drawImage(ImageReader(image), 0, 0, width, height)
+            text = out.beginText(40, height - 60)
+            text.setTextRenderMode(3)  # invisible, as OCR'd and broken-font text layers are
+            text.setFont("ScanFont", 10)
+            for line in range(40):
+                text.textLine("".join(chr(0xE000 + (line * 7 + k) % 400) for k in range(30)))
+            out.drawText(text)
+            out.showPage()
+    finally:
+        pdf.close()
+    out.save()
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +71,10 @@ def extracted(tmp_path_factory: pytest.TempPathFactory, answer: dict[str, Any]) 
     render_pdf(answer, text_pdf, PdfLayout())
     for name, noise in SCANS.items():
         scan_pdf(text_pdf, folder / f"{name}.pdf", noise)
+    lying_text_layer_pdf(text_pdf, folder / f"{LYING}.pdf")
     xxgk = Path(sys.executable).with_name("xxgk")
-    run = subprocess.run([str(xxgk), "extract", "--json", "--workers", "2", *(str(folder / f"{n}.pdf") for n in SCANS)],
+    files = [str(folder / f"{n}.pdf") for n in (*SCANS, LYING)]
+    run = subprocess.run([str(xxgk), "extract", "--json", "--workers", "2", *files],
                          capture_output=True, text=True, timeout=600, check=True)
     reports = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
     return {Path(r["source"]).stem: r for r in reports}
@@ -75,6 +109,13 @@ def test_a_scan_is_never_ok_with_a_wrong_value(extracted: dict[str, dict[str, An
         assert report["status"] == "invalid", wrong
         failing = [c for c in report["checks"] if c["status"] == "fail" and c["severity"] == "error"]
         assert failing and all(c["cells"] or c["rule"] == "D-2" for c in failing), failing
+
+
+def test_a_lying_text_layer_is_read_by_ocr(extracted: dict[str, dict[str, Any]], answer: dict[str, Any]) -> None:
+    report = extracted[LYING]
+    assert report["ocr"] is True and report["extractor"].endswith("+ocr")
+    assert wrong_cells(report, answer) == [] or report["status"] == "invalid"
+    assert report["section3"]["new_requests"]["total"] == answer["section3"]["new_requests"]["total"]
 
 
 def test_ocr1_names_a_doubtful_reading_no_sum_confirms() -> None:
