@@ -265,7 +265,7 @@ class OcrCertaintyRule(Rule):
             return self.result(PASS, self.statement)
         problems = [f"OCR misread localised by {suspect.rule}: {suspect.detail}"] if named and suspect else []
         if doubtful:
-            shown = ", ".join(f"{display(k)} {_reading_text(record.get(k), readings[k])}" for k in doubtful[:12])
+            shown = ", ".join(f"{display(k)} ({_reading_text(readings[k])})" for k in doubtful[:12])
             more = f" and {len(doubtful) - 12} more" if len(doubtful) > 12 else ""
             problems.append(f"OCR readings below confidence {self.min_confidence} or unread, and no sum that "
                             f"holds confirms them: {shown}{more}")
@@ -292,6 +292,6 @@ def ocr_readings(text: Any) -> dict[str, float | None]:
     return out
 
 
-def _reading_text(value: Any, confidence: float | None) -> str:
-    printed = "blank" if is_missing(value) else fmt(as_decimal(value))
-    return f"{printed} ({'no reading' if confidence is None else f'confidence {confidence:.2f}'})"
+def _reading_text(confidence: float | None) -> str:
+    """The recogniser's doubt only: the cell's value is not among the fields this rule reads."""
+    return "no number read" if confidence is None else f"confidence {confidence:.2f}"
