@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,12 @@ from reportlab.pdfgen import canvas
 
 from expectations.rules.catalogue import RULES_BY_ID
 from expectations.rules.cell_kinds import OcrCertaintyRule
+from expectations.validate import evaluate_report
+from extractors.document import Provenance
 from tests.fixtures.render_pdf import PdfLayout, font_path, render_pdf
 from tests.fixtures.render_scan import ScanNoise, scan_pdf
-from tests.fixtures.values import make_answer
+from tests.fixtures.reports import report_from_answer
+from tests.fixtures.values import make_answer, with_cell
 
 SEED = 3  # a township report whose tables span two pages
 SCANS = {
@@ -148,3 +152,16 @@ def test_rapidocr_loads_its_models_from_the_wheel_with_the_network_blocked() -> 
     run = subprocess.run([sys.executable, "-c", _OFFLINE], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_ocr1_names_the_misread_cell_t3_7_localises() -> None:
+    answer = make_answer(SEED)
+    printed = answer["section3"]["granted"]["natural_person"]
+    report = report_from_answer(with_cell(answer, 3, "granted", "natural_person", printed + 3), "scan.pdf")
+    for key, cell in report.cells.items():
+        report.cells[key] = replace(cell, flags=cell.flags | {"ocr"},
+                                    provenance=Provenance("scan.pdf", page=1, ocr_confidence=0.99))
+    ocr1 = next(c for c in evaluate_report(report) if c.rule == "OCR-1")
+    assert ocr1.status == "fail" and ocr1.cells == ["s3_granted__natural_person"]
+    assert f"printed {printed + 3}, {printed} would satisfy" in ocr1.detail
+    assert report.value(3, "granted", "natural_person") == printed + 3  # named, never corrected
