@@ -181,6 +181,12 @@ class ExpectFeeToBeStated(ExpectReportRuleToHold):
     kind: ClassVar[str] = "fee_statement"
 
 
+class ExpectOcrReadingsToBeCertain(ExpectReportRuleToHold):
+    """Cells read by OCR are confident or confirmed by a sum; a localised misread is named (OCR-1)."""
+
+    kind: ClassVar[str] = "ocr_certainty"
+
+
 EXPECTATION_CLASSES: dict[str, type[ExpectReportRuleToHold]] = {
     cls.kind: cls for cls in ExpectReportRuleToHold.__subclasses__()
 }

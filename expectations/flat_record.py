@@ -41,6 +41,7 @@ FACT_FIELDS = (
     "doc_table_4",
     "doc_unlocated",
     "doc_not_read",
+    "doc_ocr_readings",
 )
 _NARRATIVE_FACTS = tuple(
     dict.fromkeys(
@@ -68,6 +69,7 @@ TEXT_FIELDS = frozenset(
         "doc_stated_absent",
         "doc_unlocated",
         "doc_not_read",
+        "doc_ocr_readings",
         *(f for f in NARRATIVE_FIELDS if f.endswith("__raw")),
     }
 )
@@ -128,6 +130,20 @@ def document_facts(text: str) -> DocumentFacts:
     )
 
 
+def ocr_readings_text(report: Report, record: dict[str, Any]) -> str:
+    """`key=0.97,…` for every OCR'd table cell: the recogniser's confidence, `?` where it read no number."""
+    out = []
+    for cell in report.cells.values():
+        key = flat_key(*cell.key)
+        if "ocr" not in cell.flags or "derived" in cell.flags or key not in record:
+            continue
+        confidence = cell.provenance.ocr_confidence if cell.provenance else None
+        unread = (confidence is None or "unparsed" in cell.flags
+                  or (cell.value is None and "na_marker" not in cell.flags))
+        out.append(f"{key}={'?' if unread else confidence}")
+    return ",".join(out)
+
+
 def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
     """The flat record of one report: every cell (Decimal or None), document facts, narrative."""
     record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
@@ -148,6 +164,7 @@ def report_record(report: Report, text: str | None = None) -> dict[str, Any]:
     record["doc_not_read"] = ",".join(
         flat_key(*cell.key) for cell in report.cells.values()
         if cell.value is None and {"not_found", "unparsed"} & cell.flags and "unlocated" not in cell.flags)
+    record["doc_ocr_readings"] = ocr_readings_text(report, record)
     for section, keys in _SECTION_KEYS.items():
         record[table_field(section)] = any(record[k] is not None for k in keys)
     record["doc_has_text"] = text is not None or bool(report.narrative)

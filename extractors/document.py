@@ -81,6 +81,7 @@ class Document:
     extractor: str = ""  # which parse produced the blocks: pdfium | pdfplumber for PDFs, else the format
     fallback: str = ""  # why the fast PDF path was not trusted, when the reference path read the file
     ocr_pages: int = 0  # pages read from their image (no usable text layer)
+    ocr_page_numbers: frozenset[int] = frozenset()  # which ones (1-based): their cells get the `ocr` flag
 
     @property
     def text(self) -> str:

@@ -11,7 +11,7 @@ import hashlib
 import os
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
@@ -149,6 +149,7 @@ def build_report(doc: Document, report: Report) -> Report:
     identity = identify(title_lines(doc), doc.text)
     report.agency, report.year, report.title = identity.agency, identity.year, identity.title
     map_document(doc, report)
+    _flag_ocr_cells(doc, report)
     filled = (c for k, c in report.cells.items() if k[0] == 3 and (c.value is not None or "na_marker" in c.flags))
     if not any(filled):  # a blank form or no table; a table printed all 无/— is a filled-in report
         reason = "no section 三 request table with numbers was found, so this does not read as a filled-in report"
@@ -158,6 +159,14 @@ def build_report(doc: Document, report: Report) -> Report:
     report.text = doc.text
     report.narrative = extract_narrative(doc.text)
     return report
+
+
+def _flag_ocr_cells(doc: Document, report: Report) -> None:
+    """Cells printed on a page read from its image carry `ocr`: validation treats their reading as doubtful."""
+    report.ocr = bool(doc.ocr_page_numbers)
+    for key, cell in report.cells.items():
+        if cell.provenance is not None and cell.provenance.page in doc.ocr_page_numbers:
+            report.cells[key] = replace(cell, flags=cell.flags | {"ocr"})
 
 
 def title_lines(doc: Document) -> list[str]:

@@ -90,7 +90,8 @@ def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None,
             raise UnsupportedDocument(f"{source}: pages have no usable text layer and OCR read no text from "
                                       "their images")
         document = Document(source=source, format="pdf", page_count=len(text_pages),
-                            pages_without_text=text_pages.count(False) - len(ocr_blocks), ocr_pages=len(ocr_blocks))
+                            pages_without_text=text_pages.count(False) - len(ocr_blocks), ocr_pages=len(ocr_blocks),
+                            ocr_page_numbers=frozenset(i + 1 for i in ocr_blocks))
         if settings.reader == FAST:
             try:
                 return _read_fast(pdf, text_pages, ocr_blocks, document, settings)

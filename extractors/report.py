@@ -91,7 +91,7 @@ class Cell:
     value: Decimal | None
     raw: str
     provenance: Provenance | None = None
-    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived, unlocated, not_found, unparsed
+    flags: frozenset[str] = frozenset()  # blank, na_marker, imputed_zero, derived, unlocated, not_found, unparsed, ocr
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -194,6 +194,7 @@ class Report:
     # PDF path was not trusted, when it was not.
     extractor: str = ""
     extractor_fallback: str = ""
+    ocr: bool = False  # some cells were read from page images: their values carry recogniser doubt
     extractor_version: str = EXTRACTOR_VERSION
     # The body text outside tables: the batch validation needs it for the text rules (D-1, D-2,
     # N-*); it is not part of the JSON output.
@@ -229,6 +230,7 @@ class Report:
             "errors": list(self.errors),
             "extractor": self.extractor or None,
             "extractor_version": self.extractor_version,
+            "ocr": self.ocr,
         }
         if self.extractor_fallback:
             out["extractor_fallback"] = self.extractor_fallback

@@ -177,9 +177,20 @@ def prefect_api(settings: LocalServerSettings, *, reuse_serving: bool) -> Iterat
     server = start_server(settings)
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server
+            try:
+                yield server
+            finally:
+                _send_queued_logs()
     finally:
         server.stop()
+
+
+def _send_queued_logs() -> None:
+    """Flow logs queue in a background worker: send them while the server is still up, or
+    Prefect reports "Error logging to API" at exit, after the server has stopped."""
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=5)
 
 
 def free_port() -> int:

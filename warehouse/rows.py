@@ -52,6 +52,7 @@ def report_row(report: Report, loaded_at: datetime, version: str) -> Row:
         "agency_code": a.code, "year": report.year, "template": report.template, "title": report.title,
         "format": report.format or None, "status": str(report.status), "is_valid": report.status == ReportStatus.OK,
         "extractor_version": version, "loaded_at": loaded_at, "extractor": report.extractor or None,
+        "ocr": report.ocr,
     }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from expectations.rules.base import Rule
-from expectations.rules.cell_kinds import DomainRule, LinearRule, LocaliseRule, ZeroWhenNoneRule
+from expectations.rules.cell_kinds import DomainRule, LinearRule, LocaliseRule, OcrCertaintyRule, ZeroWhenNoneRule
 from expectations.rules.cells import table_field
 from expectations.rules.document_kinds import (
     AgreeRule,
@@ -24,6 +24,7 @@ from expectations.rules.document_kinds import (
     SectionsRule,
 )
 from extractors import sums
+from extractors.ocr.engine import OcrSettings
 from extractors.report import Severity
 from extractors.template import (
     REQUEST_ROW_KEYS,
@@ -55,6 +56,11 @@ _S2_AMOUNTS = tuple(dict.fromkeys(s2(r.key, c.key) for r, c in _S2_ALL if c.deci
 _S2_COUNTS = tuple(
     dict.fromkeys(k for r, c in _S2_ALL if (k := s2(r.key, c.key)) not in _S2_SIGNED and k not in _S2_AMOUNTS)
 )
+T3_7 = LocaliseRule("T3-7", Severity.INFO, "no sum of table 三 fails, so no misread cell to localise",
+                    rules=(T3_1, T3_2, T3_3))
+T4_1 = LinearRule("T4-1", Severity.ERROR,
+                  "total = upheld + corrected + other_result + pending for each review/litigation group",
+                  sums.SECTION4_SUMS)
 _WAN = Decimal(1)  # bounds below are in the cell's own unit (万元 for the fee)
 
 
@@ -91,14 +97,8 @@ RULES: tuple[Rule, ...] = (
             s3(r, c) for r in SECTION3_ALL_ROWS if r not in REQUEST_ROW_KEYS for c in SECTION3_ALL_COLUMNS),
     ),
     T3_6,
-    LocaliseRule("T3-7", Severity.INFO, "no sum of table 三 fails, so no misread cell to localise",
-                 rules=(T3_1, T3_2, T3_3)),
-    LinearRule(
-        "T4-1",
-        Severity.ERROR,
-        "total = upheld + corrected + other_result + pending for each review/litigation group",
-        sums.SECTION4_SUMS,
-    ),
+    T3_7,
+    T4_1,
     DomainRule("T4-2", Severity.ERROR, "all 15 section 四 values are non-negative integers", counts=_S4_ALL),
     DomainRule(
         "T2-1",
@@ -145,6 +145,9 @@ RULES: tuple[Rule, ...] = (
         labels=("title", "statistics period start", "statistics period end", "opening sentence"),
     ),
     LocatedRule("C-1", Severity.ERROR, "every row the form prints was located in the document"),
+    OcrCertaintyRule("OCR-1", Severity.ERROR,
+                     "every cell read by OCR was read with confidence or is confirmed by a sum that holds",
+                     min_confidence=OcrSettings().min_confidence, sums=(T3_1, T3_2, T3_3, T3_6, T4_1), localise=T3_7),
     SectionsRule(
         "D-2",
         Severity.WARNING,

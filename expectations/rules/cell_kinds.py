@@ -219,3 +219,79 @@ class LocaliseRule(Rule):
             found.append((key, fix) if fix is not None and fix >= 0 else None)
         return found
 
+
+
+@dataclass(frozen=True)
+class OcrCertaintyRule(Rule):
+    """OCR-1: a cell read from a page image is trusted only when the recogniser was sure of it or a
+    sum pins it down (it is an operand of an equation of `sums` that holds with every operand
+    present). A doubtful reading nothing confirms, or the misread cell T3-7 localises, fails the
+    report and is named; the value itself is never changed."""
+
+    min_confidence: float = 0.9
+    sums: tuple[LinearRule, ...] = ()
+    localise: LocaliseRule | None = None
+    readings_field: str = "doc_ocr_readings"
+
+    kind = "ocr_certainty"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0 < self.min_confidence <= 1:
+            raise ValueError(f"rule {self.rule}: min_confidence {self.min_confidence} is not in (0, 1]")
+
+    @classmethod
+    def field_from_json(cls, name: str, value: Any) -> Any:
+        if name == "sums":
+            return tuple(LinearRule.from_dict(r) for r in value)
+        if name == "localise":
+            return LocaliseRule.from_dict(value) if value else None
+        return super().field_from_json(name, value)
+
+    def fields(self) -> tuple[str, ...]:
+        sum_fields = (k for r in (*self.sums, *([self.localise] if self.localise else [])) for k in r.fields())
+        return (self.readings_field, *dict.fromkeys(sum_fields))
+
+    def evaluate(self, record: Record) -> CheckResult:
+        readings = ocr_readings(record.get(self.readings_field))
+        if not readings:
+            return self.result(PASS, self.statement)
+        pinned = self._pinned(record)
+        doubtful = [k for k, conf in readings.items()
+                    if (conf is None or conf < self.min_confidence) and k not in pinned]
+        suspect = self.localise.evaluate(record) if self.localise else None
+        named = suspect is not None and suspect.status == FAIL and suspect.cells[0] in readings
+        if not doubtful and not named:
+            return self.result(PASS, self.statement)
+        problems = [f"OCR misread localised by {suspect.rule}: {suspect.detail}"] if named and suspect else []
+        if doubtful:
+            shown = ", ".join(f"{display(k)} ({_reading_text(readings[k])})" for k in doubtful[:12])
+            more = f" and {len(doubtful) - 12} more" if len(doubtful) > 12 else ""
+            problems.append(f"OCR readings below confidence {self.min_confidence} or unread, and no sum that "
+                            f"holds confirms them: {shown}{more}")
+        return self.result(FAIL, "; ".join(problems), [*(suspect.cells if named and suspect else []), *doubtful])
+
+    def _pinned(self, record: Record) -> set[str]:
+        """Operands of every equation that holds with all its operands present."""
+        pinned: set[str] = set()
+        for rule in self.sums:
+            for equation, (status, choice) in zip(rule.equations, rule.statuses(record), strict=True):
+                keys = equation.keys(choice)
+                if status == PASS and not any(is_missing(record.get(k)) for k in keys):
+                    pinned.update(keys)
+        return pinned
+
+
+def ocr_readings(text: Any) -> dict[str, float | None]:
+    """`key=0.97,key=?` (flat_record's OCR field) → confidence by cell; None: nothing was read."""
+    out: dict[str, float | None] = {}
+    for item in str(text or "").split(","):
+        if "=" in item:
+            key, conf = item.split("=", 1)
+            out[key] = None if conf == "?" else float(conf)
+    return out
+
+
+def _reading_text(confidence: float | None) -> str:
+    """The recogniser's doubt only: the cell's value is not among the fields this rule reads."""
+    return "no number read" if confidence is None else f"confidence {confidence:.2f}"

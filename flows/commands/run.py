@@ -108,7 +108,8 @@ def print_where_things_are(settings: RunSettings) -> None:
     print(f"Data Docs: {docs.resolve()}" + ("" if docs.exists() else " (not built yet: no report validated)"))
     invalid = invalid_reports(settings.warehouse)
     if invalid:
-        print(f"{invalid} reports are invalid; see which rules failed: xxgk checks --warehouse {settings.warehouse}")
+        are = "reports are" if invalid > 1 else "report is"
+        print(f"{invalid} {are} invalid; see which rules failed: xxgk checks --warehouse {settings.warehouse}")
 
 
 def invalid_reports(warehouse: Path) -> int:

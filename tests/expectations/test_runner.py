@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from expectations.data_docs import build_data_docs, external_assets
 from expectations.runner import batch_statuses, validate_batch
 from expectations.validate import evaluate_report
+from extractors.document import Provenance
 from extractors.narrative import extract_narrative
 from extractors.report import CHECK_RESULT_COLUMNS, Report, status_for
 from tests.conftest import SHARED
@@ -41,13 +43,25 @@ def varied_reports(count: int) -> tuple[list[Report], dict[str, str]]:
             answer = with_cell(answer, 3, "carried_over", "natural_person", None)
         elif kind == 4:
             answer = with_cell(answer, 2, "admin_licensing", "decisions", -1)
-        reports.append(report_from_answer(answer, f"r{seed}.pdf"))
+        report = report_from_answer(answer, f"r{seed}.pdf")
+        if seed % 5 == 0:
+            as_if_scanned(report, rng)
+        reports.append(report)
     seed_text = (SHARED / "corpus" / "seed" / "wenchang-2023.md").read_text(encoding="utf-8")
     texts = {}
     for report in reports[::10]:
         report.narrative = extract_narrative(seed_text)
         texts[report.sha256] = seed_text
     return reports, texts
+
+
+def as_if_scanned(report: Report, rng: random.Random) -> None:
+    """Every cell read by OCR, a few of them with low confidence or no reading (OCR-1's input)."""
+    report.ocr = True
+    for key, cell in report.cells.items():
+        confidence = rng.choice([0.99, 0.99, 0.99, 0.97, 0.5, None])
+        report.cells[key] = replace(cell, flags=cell.flags | {"ocr"},
+                                    provenance=Provenance(report.source, page=1, ocr_confidence=confidence))
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +84,7 @@ def test_ge_results_equal_the_pure_rules(batch) -> None:
         ]
         assert ge == pure, report.source
     assert {"pass", "fail", "uncertain"} <= set(results["status"])
+    assert {"pass", "fail"} <= set(results[results["rule"] == "OCR-1"]["status"])
 
 
 def test_batch_statuses_follow_error_failures(batch) -> None:

@@ -91,7 +91,7 @@ def test_quarantined_and_invalid_reports_still_exit_0_and_the_run_says_where_thi
     # Where the docs are, not whether this process built them there: GE keeps the first run's docs
     # site for the whole process (expectations/data_docs.py), and the suite runs many flows in one.
     assert any(line.startswith(f"Data Docs: {(data / 'docs' / 'index.html').resolve()}") for line in out.splitlines())
-    assert f"1 reports are invalid; see which rules failed: xxgk checks --warehouse {warehouse}" in out
+    assert f"1 report is invalid; see which rules failed: xxgk checks --warehouse {warehouse}" in out
 
 
 @pytest.mark.parametrize(("error", "reason"), [

@@ -234,3 +234,12 @@ def test_a_city_without_districts_resolves_to_one_agency_row(warehouse: Path, tm
                            make_report(city, 2023, section3(new_requests=2))], None)
     assert sorted(one(warehouse, "SELECT name, city, county, township FROM agencies")) == [
         ("东莞市", "东莞市", None, None), ("东莞市东城街道", "东莞市", "东莞市", "东城街道")]
+
+
+def test_a_report_read_by_ocr_is_marked_in_the_reports_table(warehouse: Path) -> None:
+    scanned = make_report(township("文昌镇"), 2023, section3(new_requests=1), source="scan.pdf")
+    scanned.ocr = True
+    typed = make_report(township("文昌镇"), 2022, section3(new_requests=2), source="typed.pdf")
+    load_batch(warehouse, [scanned, typed], None)
+    assert one(warehouse, "SELECT source, ocr FROM reports ORDER BY source") == [("scan.pdf", True),
+                                                                                 ("typed.pdf", False)]

@@ -13,3 +13,5 @@ COMMENT ON TABLE cells_history IS 'Cells of superseded report versions (same col
 -- Columns added to reports after a warehouse was created (the schema may only grow).
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS extractor VARCHAR;
 ALTER TABLE reports_history ADD COLUMN IF NOT EXISTS extractor VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS ocr BOOLEAN;
+ALTER TABLE reports_history ADD COLUMN IF NOT EXISTS ocr BOOLEAN;

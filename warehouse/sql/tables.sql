@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS reports (
     is_valid BOOLEAN NOT NULL,
     extractor_version VARCHAR,
     loaded_at TIMESTAMPTZ NOT NULL,
-    extractor VARCHAR
+    extractor VARCHAR,
+    ocr BOOLEAN
 );
 COMMENT ON TABLE reports IS 'One row per current report file (status ok or invalid); superseded versions move to reports_history.';
 COMMENT ON COLUMN reports.report_id IS 'First 16 hex characters of sha256.';
@@ -83,7 +84,8 @@ COMMENT ON COLUMN reports.status IS 'ok (every error-severity rule passes) or in
 COMMENT ON COLUMN reports.is_valid IS 'status = ''ok''; marts exclude rows where this is false unless you use their _all variant.';
 COMMENT ON COLUMN reports.extractor_version IS 'Version of the xxgk extractor that read the file.';
 COMMENT ON COLUMN reports.loaded_at IS 'When the report was loaded.';
-COMMENT ON COLUMN reports.extractor IS 'Which parse produced the cells: pdfium (fast PDF path), pdfplumber (reference PDF path), or html, docx, text.';
+COMMENT ON COLUMN reports.extractor IS 'Which parse produced the cells: pdfium (fast PDF path) or pdfplumber (reference PDF path), with +ocr when some pages were read from their images; or html, docx, text.';
+COMMENT ON COLUMN reports.ocr IS 'Some cells were read from page images by OCR (their values carry recogniser doubt; rule OCR-1 checks them).';
 
 CREATE TABLE IF NOT EXISTS cells (
     report_id VARCHAR NOT NULL,
