@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 from importlib import metadata
 
 import flows.commands
+
+EXIT_READER_GONE = 141  # 128 + SIGPIPE: what a C tool's shell status is when `| head` stops reading
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
-    status: int = args.handler(args)
+    try:
+        status: int = args.handler(args)
+    except BrokenPipeError:
+        # `xxgk query … | head` and a quit `less` close the pipe early: stop quietly, no traceback,
+        # and keep Python from failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_READER_GONE
     return status
 
 
