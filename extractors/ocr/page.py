@@ -92,8 +92,8 @@ def _placed(box: OcrBox, matrix: np.ndarray, glyphs: np.ndarray, scale: float) -
 
 
 def _sized_by_line(words: Sequence[OcrWord]) -> list[OcrWord]:
-    """Every word takes its printed line's font size: read from the line's ideographs when it has
-    any (digits are shorter), then snapped to the page's few sizes.
+    """Every word takes its printed line's font size, read from the line's ideographs when it has
+    any (digits are shorter) and snapped to the page's few sizes, and is that tall.
 
     Ink heights differ by glyph (brackets reach higher than 二), so one font measures ±10 %. The
     table builder ends a table where the font size grows, so unsnapped sizes cut tables apart.
@@ -104,7 +104,14 @@ def _sized_by_line(words: Sequence[OcrWord]) -> list[OcrWord]:
                                   or [w.size for w in members]) for members in lines]
     snapped = _font_sizes(measured)
     size_of = {word: snapped[size] for members, size in zip(lines, measured, strict=True) for word in members}
-    return [OcrWord(replace(w.word, size=size_of[w.word]), w.confidence) for w in words]
+    return [OcrWord(_em_box(w.word, size_of[w.word]), w.confidence) for w in words]
+
+
+def _em_box(word: Word, size: float) -> Word:
+    """The word one font size tall about its ink's centre, as a text layer reports glyph boxes
+    (numbers' short ink would otherwise leave their row too thin to reach its wrapped label)."""
+    middle = (word.top + word.bottom) / 2
+    return replace(word, top=middle - size / 2, bottom=middle + size / 2, size=size)
 
 
 def _font_sizes(measured: Sequence[float]) -> dict[float, float]:
