@@ -106,7 +106,7 @@ def ink_extent(glyphs: np.ndarray, box: tuple[float, float, float, float]) -> tu
     """
     height, width = glyphs.shape[:2]
     x0, y0 = max(int(box[0]), 0), max(int(box[1]), 0)
-    x1, y1 = min(int(math.ceil(box[2])), width), min(int(math.ceil(box[3])), height)
+    x1, y1 = min(math.ceil(box[2]), width), min(math.ceil(box[3]), height)
     crop = glyphs[y0:y1, x0:x1]
     rows, columns = np.flatnonzero(crop.any(axis=1)), np.flatnonzero(crop.any(axis=0))
     if rows.size == 0:

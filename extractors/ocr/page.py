@@ -37,7 +37,7 @@ _OTHER_INK = 0.8
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 # Ink this much shorter than its detected box is a dash or a dot: the box says more about the line.
 _FLAT_INK = 0.4
-# Measured line sizes this close (relative) are one font: glyph shapes make one size read ±10 %.
+# Line sizes within 8 % of the next larger one are one font (glyph shapes make one size measure ±10 %).
 _SAME_FONT = 0.08
 _COLUMN_GAP_RATIO = 0.9
 
