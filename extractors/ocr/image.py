@@ -15,6 +15,8 @@ from extractors.ocr.engine import OcrBox
 # A text box this many times wider than tall has a reliable baseline angle.
 _LONG_BOX = 4.0
 _MAX_SKEW_DEGREES = 5.0
+# The share of a box's ink, at each edge, taken for specks and strays rather than its glyphs.
+_STRAY_INK = 0.01
 
 
 @dataclass(frozen=True)
@@ -99,16 +101,27 @@ def glyph_ink(ink: np.ndarray, dpi: int) -> np.ndarray:
 
 
 def ink_extent(glyphs: np.ndarray, box: tuple[float, float, float, float]) -> tuple[float, float, float, float] | None:
-    """The tight box of the glyph ink inside a detected box (pixels), or None when it holds no ink.
+    """The box holding the glyph ink inside a detected box (pixels), or None when it holds no ink.
 
     The detector pads its boxes by a varying margin (more for short words than for long ones), so
     box edges say little about where the text is; the ink does, like a text layer's glyph boxes.
+    The outermost `_STRAY_INK` of the ink on each side (paper speckle, a neighbour's stroke) is left out.
     """
     height, width = glyphs.shape[:2]
     x0, y0 = max(int(box[0]), 0), max(int(box[1]), 0)
     x1, y1 = min(math.ceil(box[2]), width), min(math.ceil(box[3]), height)
-    crop = glyphs[y0:y1, x0:x1]
-    rows, columns = np.flatnonzero(crop.any(axis=1)), np.flatnonzero(crop.any(axis=0))
-    if rows.size == 0:
+    crop = glyphs[y0:y1, x0:x1] > 0
+    total = int(crop.sum())
+    if total == 0:
         return None
-    return (x0 + float(columns[0]), y0 + float(rows[0]), x0 + float(columns[-1]) + 1, y0 + float(rows[-1]) + 1)
+    top, bottom = _core(crop.sum(axis=1), total)
+    left, right = _core(crop.sum(axis=0), total)
+    return (x0 + left, y0 + top, x0 + right, y0 + bottom)
+
+
+def _core(profile: np.ndarray, total: int) -> tuple[float, float]:
+    """First and one-past-last index of the profile once `_STRAY_INK` of its mass is cut from each end."""
+    cumulative = np.cumsum(profile)
+    first = int(np.searchsorted(cumulative, _STRAY_INK * total, side="right"))
+    last = int(np.searchsorted(cumulative, (1 - _STRAY_INK) * total, side="left"))
+    return float(first), float(last + 1)
