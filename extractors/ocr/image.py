@@ -15,6 +15,8 @@ from extractors.ocr.engine import OcrBox
 # A text box this many times wider than tall has a reliable baseline angle.
 _LONG_BOX = 4.0
 _MAX_SKEW_DEGREES = 5.0
+# The share of a box's ink, at each edge, taken for specks and strays rather than its glyphs.
+_STRAY_INK = 0.01
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,21 @@ def deskew_corners(corners: Sequence[tuple[float, float]], matrix: np.ndarray) -
     return [(float(x), float(y)) for x, y in turned]
 
 
-def vertical_rules(grey: np.ndarray, matrix: np.ndarray, dpi: int) -> list[Rule]:
-    """Vertical table rules: dark strokes at least ~4 mm tall that survive a tall thin opening."""
+def straight_ink(grey: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """The deskewed page as a binary ink mask (255 = ink), thresholded against the local paper tone."""
     height, width = grey.shape[:2]
     straight = cv2.warpAffine(grey, matrix, (width, height), borderValue=255)
-    ink = cv2.adaptiveThreshold(straight, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    min_length = max(int(dpi * 0.16), 10)
+    return cv2.adaptiveThreshold(straight, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _rule_length(dpi: int) -> int:
+    """Strokes at least ~4 mm long are ruling lines (a 10.5 pt glyph's longest stroke is ~3.5 mm)."""
+    return max(int(dpi * 0.16), 10)
+
+
+def vertical_rules(ink: np.ndarray, dpi: int) -> list[Rule]:
+    """Vertical table rules: dark strokes at least ~4 mm tall that survive a tall thin opening."""
+    min_length = _rule_length(dpi)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_length))
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
     lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
@@ -79,3 +90,38 @@ def vertical_rules(grey: np.ndarray, matrix: np.ndarray, dpi: int) -> list[Rule]
         if h >= min_length and w <= dpi * 0.05:
             rules.append(Rule(x + w / 2, float(y), float(y + h)))
     return rules
+
+
+def glyph_ink(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """The ink of the glyphs alone: ruling lines (long horizontal or vertical strokes) taken out."""
+    length = _rule_length(dpi)
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return cv2.subtract(ink, cv2.bitwise_or(across, down))
+
+
+def ink_extent(glyphs: np.ndarray, box: tuple[float, float, float, float]) -> tuple[float, float, float, float] | None:
+    """The box holding the glyph ink inside a detected box (pixels), or None when it holds no ink.
+
+    The detector pads its boxes by a varying margin (more for short words than for long ones), so
+    box edges say little about where the text is; the ink does, like a text layer's glyph boxes.
+    The outermost `_STRAY_INK` of the ink on each side (paper speckle, a neighbour's stroke) is left out.
+    """
+    height, width = glyphs.shape[:2]
+    x0, y0 = max(int(box[0]), 0), max(int(box[1]), 0)
+    x1, y1 = min(math.ceil(box[2]), width), min(math.ceil(box[3]), height)
+    crop = glyphs[y0:y1, x0:x1] > 0
+    total = int(crop.sum())
+    if total == 0:
+        return None
+    top, bottom = _core(crop.sum(axis=1), total)
+    left, right = _core(crop.sum(axis=0), total)
+    return (x0 + left, y0 + top, x0 + right, y0 + bottom)
+
+
+def _core(profile: np.ndarray, total: int) -> tuple[float, float]:
+    """First and one-past-last index of the profile once `_STRAY_INK` of its mass is cut from each end."""
+    cumulative = np.cumsum(profile)
+    first = int(np.searchsorted(cumulative, _STRAY_INK * total, side="right"))
+    last = int(np.searchsorted(cumulative, (1 - _STRAY_INK) * total, side="left"))
+    return float(first), float(last + 1)

@@ -7,6 +7,7 @@ split a printed line where a cell border runs, even when the numbers sit close t
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -15,12 +16,29 @@ import numpy as np
 
 from extractors.document import Block, Grid, Provenance, SourceCell, TextBlock
 from extractors.ocr.engine import OcrBox, OcrSettings, recognise
-from extractors.ocr.image import Rule, deskew_corners, ink_image, rotation, skew_degrees, vertical_rules
+from extractors.ocr.image import (
+    Rule,
+    deskew_corners,
+    glyph_ink,
+    ink_extent,
+    ink_image,
+    rotation,
+    skew_degrees,
+    straight_ink,
+    vertical_rules,
+)
 from extractors.pdf_borderless import Line, Segment, Word, build_lines, find_borderless_tables
 from extractors.pdf_text import TextLine, group_paragraphs, rounded_bbox
 
-# A detected box is taller than the glyphs in it (the detector pads it); font size ≈ this × height.
-_GLYPH_RATIO = 0.75
+# The ink of ideographs spans ~0.9 of the font size, that of digits ~0.8 (wqy-microhei; SimSun's
+# digits are shorter still): the font size a word's ink height stands for.
+_IDEOGRAPH_INK = 0.9
+_OTHER_INK = 0.8
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+# Ink this much shorter than its detected box is a dash or a dot: the box says more about the line.
+_FLAT_INK = 0.4
+# Line sizes within 8 % of the next larger one are one font (glyph shapes make one size measure ±10 %).
+_SAME_FONT = 0.08
 _COLUMN_GAP_RATIO = 0.9
 
 
@@ -37,9 +55,11 @@ def read_page_image(rgb: np.ndarray, source: str, page_number: int, settings: Oc
     grey = ink_image(rgb)
     boxes = recognise(np.dstack([grey] * 3), settings)
     matrix = rotation(grey.shape, skew_degrees(boxes))
+    ink = straight_ink(grey, matrix)
+    glyphs = glyph_ink(ink, settings.dpi)
     scale = settings.dpi / 72
-    words = [_placed(box, matrix, scale) for box in boxes]
-    rules = [Rule(r.x / scale, r.top / scale, r.bottom / scale) for r in vertical_rules(grey, matrix, settings.dpi)]
+    words = _sized_by_line([_placed(box, matrix, glyphs, scale) for box in boxes])
+    rules = [Rule(r.x / scale, r.top / scale, r.bottom / scale) for r in vertical_rules(ink, settings.dpi)]
     lines = [_split_at_rules(line, rules) for line in build_lines([w.word for w in words], _COLUMN_GAP_RATIO)]
     placed: list[tuple[float, Block]] = []
     consumed: set[int] = set()
@@ -58,13 +78,51 @@ def read_page_image(rgb: np.ndarray, source: str, page_number: int, settings: Oc
     return [block for _, block in placed]
 
 
-def _placed(box: OcrBox, matrix: np.ndarray, scale: float) -> OcrWord:
+def _placed(box: OcrBox, matrix: np.ndarray, glyphs: np.ndarray, scale: float) -> OcrWord:
+    """The box as a word the size of its ink, as a text layer gives glyph boxes, not the detector's padding."""
     corners = deskew_corners(box.corners, matrix)
-    xs = [x / scale for x, _ in corners]
-    ys = [y / scale for _, y in corners]
-    height = max(ys) - min(ys)
-    word = Word(box.text, min(xs), min(ys), max(xs), max(ys), _GLYPH_RATIO * height)
+    detected = (min(x for x, _ in corners), min(y for _, y in corners),
+                max(x for x, _ in corners), max(y for _, y in corners))
+    x0, top, x1, bottom = ink_extent(glyphs, detected) or detected
+    if bottom - top < _FLAT_INK * (detected[3] - detected[1]):
+        top, bottom = detected[1], detected[3]
+    ratio = _IDEOGRAPH_INK if _IDEOGRAPH.search(box.text) else _OTHER_INK
+    word = Word(box.text, x0 / scale, top / scale, x1 / scale, bottom / scale, (bottom - top) / scale / ratio)
     return OcrWord(word, box.confidence)
+
+
+def _sized_by_line(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """Every word takes its printed line's font size, read from the line's ideographs when it has
+    any (digits are shorter) and snapped to the page's few sizes, and is that tall.
+
+    Ink heights differ by glyph (brackets reach higher than 二), so one font measures ±10 %. The
+    table builder ends a table where the font size grows, so unsnapped sizes cut tables apart.
+    """
+    lines = [[word for segment in line.segments for word in segment.words]
+             for line in build_lines([w.word for w in words], _COLUMN_GAP_RATIO)]
+    measured = [statistics.median([w.size for w in members if _IDEOGRAPH.search(w.text)]
+                                  or [w.size for w in members]) for members in lines]
+    snapped = _font_sizes(measured)
+    size_of = {word: snapped[size] for members, size in zip(lines, measured, strict=True) for word in members}
+    return [OcrWord(_em_box(w.word, size_of[w.word]), w.confidence) for w in words]
+
+
+def _em_box(word: Word, size: float) -> Word:
+    """The word one font size tall about its ink's centre, as a text layer reports glyph boxes
+    (numbers' short ink would otherwise leave their row too thin to reach its wrapped label)."""
+    middle = (word.top + word.bottom) / 2
+    return replace(word, top=middle - size / 2, bottom=middle + size / 2, size=size)
+
+
+def _font_sizes(measured: Sequence[float]) -> dict[float, float]:
+    """Each measured size → the median of its cluster (sizes within `_SAME_FONT` of their neighbour)."""
+    clusters: list[list[float]] = []
+    for size in sorted(measured):
+        if clusters and size <= clusters[-1][-1] * (1 + _SAME_FONT):
+            clusters[-1].append(size)
+        else:
+            clusters.append([size])
+    return {size: statistics.median(cluster) for cluster in clusters for size in cluster}
 
 
 def _split_at_rules(line: Line, rules: Sequence[Rule]) -> Line:
