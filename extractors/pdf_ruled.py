@@ -120,8 +120,8 @@ def _table_texts(page: Page, table: Table, rows: list[CellGroup]) -> list[list[s
     """What `Table.extract()` returns, without testing every char of the page against every cell.
 
     A char belongs to a cell when its centre lies in the cell's half-open box, as in pdfplumber;
-    only the chars whose centre lies in the table's box are considered, and a row's chars are
-    sorted by centre so each cell takes its x-range by bisection, in page order.
+    only the chars whose centre lies in the table's box are considered, sorted by their centre
+    so that each row takes its band and each cell its x-range by bisection, in page order.
     """
     x0, top, x1, bottom = table.bbox
     inside: list[_Placed] = []
@@ -129,9 +129,12 @@ def _table_texts(page: Page, table: Table, rows: list[CellGroup]) -> list[list[s
         h_mid, v_mid = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         if x0 <= h_mid <= x1 and top <= v_mid <= bottom:
             inside.append((h_mid, v_mid, order, c))
+    inside.sort(key=itemgetter(1))
+    middles = [item[1] for item in inside]
     texts: list[list[str | None]] = []
     for row in rows:
-        row_chars = sorted((item for item in inside if _within(item, row.bbox)), key=itemgetter(0, 2))
+        band = inside[bisect_left(middles, row.bbox[1]):bisect_left(middles, row.bbox[3])]
+        row_chars = sorted((item for item in band if _within(item, row.bbox)), key=itemgetter(0, 2))
         centres = [item[0] for item in row_chars]
         texts.append([None if cell is None else _cell_text(_cell_chars(row_chars, centres, cell))
                       for cell in row.cells])
