@@ -17,6 +17,7 @@ from pdfplumber.utils import extract_text
 from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
 
 from extractors.document import Grid, Provenance, SourceCell
+from extractors.pdf_lattice import find_lattice_tables
 from extractors.pdf_text import join_wrapped, rounded_bbox
 
 _WHITE = 0.95
@@ -56,7 +57,7 @@ def find_ruled_tables(page: Page) -> list[Table]:
     """
     visible = page.filter(is_visible_edge)
     settings = {**_LATTICE, "explicit_horizontal_lines": _closing_edges(visible.edges)}
-    tables = visible.find_tables(table_settings=settings)
+    tables = find_lattice_tables(visible, settings)
     return [t for t in tables if t.rows and _has_columns(t)]
 
 
