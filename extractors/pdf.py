@@ -16,10 +16,12 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pdfplumber
 import pypdfium2
 from pdfplumber.page import Page
+from pdfplumber.utils import extract_words
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.extract import ExtractSettings
@@ -235,7 +237,7 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     for table in tables:
         placed.append((table.bbox[1], ruled_grid(page, table, source)))
     table_boxes = [t.bbox for t in tables]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, table_boxes))
+    outside = [char for char in page.chars if not _inside_any(char, table_boxes)]
     lines = build_lines(_words(outside, settings), settings.column_gap_ratio)
     consumed: set[int] = set()
     if settings.borderless_tables and lines:
@@ -258,9 +260,10 @@ def _inside_any(obj: dict[str, float], boxes: Iterable[tuple[float, float, float
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _words(page: Page, settings: PdfSettings) -> list[Word]:
-    raw = page.extract_words(x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-                             extra_attrs=["size"])
+def _words(chars: list[dict[str, Any]], settings: PdfSettings) -> list[Word]:
+    """pdfplumber's words of these chars (what `Page.extract_words` does with a page's chars)."""
+    raw = extract_words(chars, x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
+                        extra_attrs=["size"])
     return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], float(w["size"])) for w in raw]
 
 

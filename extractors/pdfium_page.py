@@ -32,6 +32,8 @@ _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_FORM_DEPTH = 8
 _HIGH_SURROGATE = range(0xD800, 0xDC00)
 _NOT_TEXT = {0, 0xFFFD, 0xFFFE, 0xFFFF}
+# The only codes PDFium gives the chars it generates (CPDF_TextPage: spaces, and \r\n at line ends).
+_GENERATED = frozenset({0x20, 0x0D, 0x0A})
 
 
 class UntrustedPage(Exception):
@@ -115,9 +117,9 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
     while index < count:
         at = index
         index += 1
-        if is_generated(raw, at):
-            continue  # a space or line break PDFium inferred; pdfminer never emits those
         code = codes[at]
+        if code in _GENERATED and is_generated(raw, at):
+            continue  # a space or line break PDFium inferred; pdfminer never emits those
         if code in _NOT_TEXT or map_error(raw, at):
             raise UntrustedPage(f"page {page_number} has glyphs without a Unicode mapping")
         text = chr(code)
