@@ -200,21 +200,26 @@ def _painted(obj: Any, ctm: Matrix, place: _Placement) -> Iterator[tuple[str, di
 def _operations(obj: Any, ctm: Matrix) -> list[PathOp]:
     """The path as pdfminer's operators (m, l, c, h) with points in page space."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    segment_of, point_of = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    type_of, closes = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    bezier_to, move_to = pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+    a, b, c, d, e, f = ctm
     operations: list[PathOp] = []
     bezier: list[Point] = []
     for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = _apply(ctm, (x.value, y.value))
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        segment = segment_of(obj, index)
+        point_of(segment, x, y)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
+        kind = type_of(segment)
+        if kind == bezier_to:
             bezier.append(point)
             if len(bezier) == 3:
                 operations.append(("c", bezier))
                 bezier = []
         else:
-            operations.append(("m" if kind == pdfium_c.FPDF_SEGMENT_MOVETO else "l", [point]))
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and not bezier:
+            operations.append(("m" if kind == move_to else "l", [point]))
+        if closes(segment) and not bezier:
             operations.append(("h", []))
     return operations
 
@@ -263,8 +268,3 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _apply(m: Matrix, point: Point) -> Point:
-    x, y = point
-    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
