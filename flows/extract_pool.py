@@ -90,12 +90,15 @@ class PoolUsage:
 
     `wall_s` runs from the first file handed to a worker to the last answer; `worker_cpu_s` is the
     CPU time the workers spent in it (each worker reports its own), `parent_cpu_s` what this
-    process (task threads, receiving reports) used meanwhile. Workers killed for a limit are not counted.
+    process (task threads, receiving reports) used meanwhile. A worker extracting but short of CPU
+    counts in `worker_busy_s`, not in `worker_cpu_s`: on a machine other programs keep busy, the
+    two tell a starved pool from an idle one. A killed worker's last file is not counted.
     """
 
     files: int
     wall_s: float
     worker_cpu_s: float
+    worker_busy_s: float  # wall time the workers spent extracting (running or waiting for a core)
     parent_cpu_s: float
     processes: int
     machine_cpu_s: float | None = None  # every process on the machine (Linux /proc/stat), for context
@@ -106,12 +109,18 @@ class PoolUsage:
         return self.worker_cpu_s / self.wall_s if self.wall_s > 0 else 0.0
 
     @property
+    def occupied(self) -> float:
+        """Share of the window the workers had a file in hand: 1.0 means the pool never kept one waiting."""
+        return self.worker_busy_s / (self.wall_s * self.processes) if self.wall_s > 0 else 0.0
+
+    @property
     def parent_cores(self) -> float:
         return self.parent_cpu_s / self.wall_s if self.wall_s > 0 else 0.0
 
     def line(self) -> str:
         text = (f"extraction: {self.files} file(s) in {self.wall_s:.1f} s on {self.processes} worker(s), "
-                f"{self.cores_busy:.2f} cores busy in the workers, {self.parent_cores:.2f} in the run's own process")
+                f"{self.cores_busy:.2f} cores busy in the workers (extracting {self.occupied:.0%} of the time), "
+                f"{self.parent_cores:.2f} in the run's own process")
         if self.machine_cpu_s is not None and self.wall_s > 0:
             text += f"; the machine's {os.cpu_count()} cores: {self.machine_cpu_s / self.wall_s:.2f} busy (everyone)"
         return text
@@ -156,6 +165,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     """A worker's life: cap the address space, then extract what the parent sends until told to stop."""
     limit = memory_mb * _MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    busy = 0.0  # wall seconds spent extracting, sent with each answer beside the CPU seconds
     while True:
         try:
             job = conn.recv()
@@ -163,14 +173,16 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
         if job is None:
             return
+        started = time.monotonic()
         try:
             report = extract_job(job)
         except MemoryError:
             report = None
+        busy += time.monotonic() - started
         if report is None or (report.status == ReportStatus.ERROR and _reached(limit)):
-            conn.send(("memory", None, _cpu_seconds()))
+            conn.send(("memory", None, (_cpu_seconds(), busy)))
             return  # the heap may be fragmented past use: the parent starts a fresh worker
-        conn.send(("ok", report, _cpu_seconds()))
+        conn.send(("ok", report, (_cpu_seconds(), busy)))
 
 
 def _cpu_seconds() -> float:
@@ -210,7 +222,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.files = 0
-        self.cpu_s = 0.0  # CPU the worker had used at its last answer
+        self.used: tuple[float, float] = (0.0, 0.0)  # CPU and extracting wall seconds, at its last answer
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -244,7 +256,8 @@ class ExtractionPool:
         self._window: list[float] = []  # monotonic time of the first job and of the latest answer
         self._parent_cpu: list[float] = []  # this process's CPU time at the same two moments
         self._machine_cpu: list[float] = []  # and the whole machine's
-        self._retired_cpu = 0.0  # CPU of workers already stopped
+        self._retired = (0.0, 0.0)  # CPU and extracting seconds of workers already stopped
+        self._warming: threading.Thread | None = None
 
     def extract(self, job: ExtractJob) -> Report:
         """Extract one file in a worker; a file over budget or a dead worker gives an `error` report."""
@@ -267,27 +280,57 @@ class ExtractionPool:
         finally:
             self._idle.put(worker if worker is not None and worker in self._all else None)
 
+    def warm_up(self) -> None:
+        """Start the fork server and every idle worker in the background, before the first file.
+
+        Starting the fork server imports the extractors (~0.5 s of CPU); a run that warms up while
+        it discovers its files starts extracting on every worker at once. Slots already borrowed
+        by a file are left alone.
+        """
+        def start_idle() -> None:
+            for _ in range(self.settings.processes):
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    if worker is None:
+                        worker = self._start()
+                finally:
+                    self._idle.put(worker)
+
+        self._warming = threading.Thread(target=start_idle, name="xxgk-extract-warm-up", daemon=True)
+        self._warming.start()
+
     def map(self, jobs: Iterable[ExtractJob]) -> Iterator[Report]:
         """Reports in input order, `workers` files in flight at a time."""
         with ThreadPoolExecutor(max_workers=self.settings.processes, thread_name_prefix="xxgk-extract") as threads:
             yield from threads.map(self.extract, jobs)
 
     def close(self) -> None:
+        if self._warming is not None:
+            self._warming.join()  # a worker still starting is stopped with the others
         with self._lock:
             workers, self._all = list(self._all), set()
-            self._retired_cpu += sum(worker.cpu_s for worker in workers)
+            self._retire_usage(workers)
         for worker in workers:
             worker.stop()
 
     def usage(self) -> PoolUsage:
         """How busy the workers were between the first file handed out and the latest answer."""
         with self._lock:
-            worker_cpu = self._retired_cpu + sum(worker.cpu_s for worker in self._all)
+            worker_cpu = self._retired[0] + sum(worker.used[0] for worker in self._all)
+            worker_busy = self._retired[1] + sum(worker.used[1] for worker in self._all)
             wall = self._window[1] - self._window[0] if len(self._window) == 2 else 0.0
             parent = self._parent_cpu[1] - self._parent_cpu[0] if len(self._parent_cpu) == 2 else 0.0
             machine = self._machine_cpu[1] - self._machine_cpu[0] if len(self._machine_cpu) == 2 else math.nan
-            return PoolUsage(self._files, wall, worker_cpu, parent, self.settings.processes,
+            return PoolUsage(self._files, wall, worker_cpu, worker_busy, parent, self.settings.processes,
                              None if math.isnan(machine) else machine)
+
+    def _retire_usage(self, workers: list[_Worker]) -> None:
+        """Keep what stopped workers used (the caller holds the lock)."""
+        cpu, busy = self._retired
+        self._retired = (cpu + sum(w.used[0] for w in workers), busy + sum(w.used[1] for w in workers))
 
     def _mark(self, answered: bool = False) -> None:
         """Open the extraction window at the first job; move its end to each answer."""
@@ -308,7 +351,7 @@ class ExtractionPool:
     def _retire(self, worker: _Worker, kill: bool = False) -> None:
         with self._lock:
             self._all.discard(worker)
-            self._retired_cpu += worker.cpu_s
+            self._retire_usage([worker])
         worker.stop(kill=kill)
 
     def _run(self, worker: _Worker, job: ExtractJob) -> tuple[str, Report | None]:
@@ -317,7 +360,7 @@ class ExtractionPool:
             worker.conn.send(job)
             if not worker.conn.poll(self.settings.timeout_s):
                 return "timeout", None
-            kind, report, worker.cpu_s = worker.conn.recv()
+            kind, report, worker.used = worker.conn.recv()
         except (EOFError, OSError):
             return "died", None
         return kind, report
