@@ -16,6 +16,7 @@ import argparse
 import io
 import itertools
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -107,16 +108,28 @@ def bench_paths(args: argparse.Namespace) -> None:
         print(f"  {name:<20} {median:8.1f} ms/doc   {base / median:5.2f}×")
 
 
-def _xxgk_run(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and CPU seconds of one xxgk command and every process it starts.
+def _xxgk_run(argv: list[str]) -> tuple[float, float, str]:
+    """Wall seconds and CPU seconds of one xxgk command and every process it starts, and its log.
 
     The process tree is sampled every 0.2 s (the worker processes are grandchildren, which
     RUSAGE_CHILDREN misses); a process's last CPU reading before it exits is kept.
     """
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        main = subprocess.Popen([XXGK, *argv], stdout=subprocess.DEVNULL, stderr=log)
+        cpu = _sample_cpu(main)
+        wall = time.perf_counter() - start
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    if main.returncode != 0:
+        raise SystemExit(f"xxgk {' '.join(argv)} failed with exit status {main.returncode}:\n{text[-2000:]}")
+    return wall, cpu, text
+
+
+def _sample_cpu(main: subprocess.Popen[bytes]) -> float:
+    """CPU seconds of `main` and all its descendants, sampled until it exits."""
     import psutil
 
-    start = time.perf_counter()
-    main = subprocess.Popen([XXGK, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     root = psutil.Process(main.pid)
     cpu: dict[int, float] = {}
     while main.poll() is None:
@@ -131,9 +144,14 @@ def _xxgk_run(argv: list[str]) -> tuple[float, float]:
             except psutil.NoSuchProcess:
                 pass
         time.sleep(0.2)
-    if main.wait() != 0:
-        raise SystemExit(f"xxgk {' '.join(argv)} failed with exit status {main.returncode}")
-    return time.perf_counter() - start, sum(cpu.values())
+    main.wait()
+    return sum(cpu.values())
+
+
+def _extraction_line(log: str) -> str:
+    """The pool's own measure of the extraction phase, as `xxgk run` logs it (flows/extract_pool.py)."""
+    found = re.search(r"extraction: .*", log)
+    return found.group(0) if found else "extraction: not logged"
 
 
 def bench_run(args: argparse.Namespace) -> None:
@@ -142,16 +160,17 @@ def bench_run(args: argparse.Namespace) -> None:
         inbox.mkdir()
         paths = corpus(inbox, args.docs)
         common = ["--warehouse", f"{folder}/w.duckdb", "--data", f"{folder}/data", "--workers", str(args.workers)]
-        wall, cpu = _xxgk_run(["run", "--source", str(inbox), *common])
+        wall, cpu, log = _xxgk_run(["run", "--source", str(inbox), *common])
         print(f"xxgk run, {len(paths)} PDFs, --workers {args.workers}: {wall:.1f} s, {len(paths) / wall:.2f} docs/s, "
               f"{cpu / wall:.2f} cores busy on average (Prefect's start-up and the load included; "
               f"{os.cpu_count()} cores)")
+        print(f"  {_extraction_line(log)}")
         if args.reextract:
             import duckdb
 
             with duckdb.connect(f"{folder}/w.duckdb") as con:
                 con.execute("UPDATE documents SET extractor_version = '0.0.1'")
-            wall, cpu = _xxgk_run(["run", "--reextract", *common])
+            wall, cpu, _ = _xxgk_run(["run", "--reextract", *common])
             print(f"xxgk run --reextract, {len(paths)} archived documents: {wall:.1f} s "
                   f"({cpu / wall:.2f} cores busy), {len(paths) / wall:.1f} docs/s")
 

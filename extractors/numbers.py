@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 NA_MARKERS = frozenset({"—", "–", "-", "/", "／", "无", "空", "——", "－", "一", "\\", "×", "-—", "—-", "−"})
 _UNIT_SUFFIX = re.compile(r"(件|个|条|项|次|万元|元)$")
@@ -30,6 +31,7 @@ class ParsedCell:
         return self.kind == "number"
 
 
+@lru_cache(maxsize=8192)  # cells and labels are normalised again by every section's matcher
 def normalise_text(text: str) -> str:
     """Full-width → ASCII (NFKC), NBSP and friends → space, trimmed."""
     text = unicodedata.normalize("NFKC", text.replace("&nbsp;", " "))

@@ -15,11 +15,13 @@ import statistics
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pdfplumber
 import pypdfium2
 from pdfplumber.page import Page
+from pdfplumber.utils import extract_words
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.extract import ExtractSettings
@@ -28,7 +30,7 @@ from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_t
 from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
-from extractors.pdfium_page import UntrustedPage, parse_page
+from extractors.pdfium_page import PdfiumPage, UntrustedPage, parse_page
 
 # One lock per process: threads take turns in PDFium, processes (the extraction pool) do not.
 _PDFIUM_LOCK = threading.Lock()
@@ -84,43 +86,79 @@ def read_pdf(data: bytes, source: str, settings: PdfSettings | None = None,
     with _PDFIUM_LOCK:  # PDFium is not thread-safe: concurrent calls from task threads segfault
         pdf = _open(data, source, settings, limits)
     try:
-        text_pages = _pages_with_text(pdf, source, limits.max_page_shapes)
-        ocr_blocks = _ocr_pages(data, source, text_pages, settings)
-        if not any(text_pages) and not any(ocr_blocks.values()):
-            raise UnsupportedDocument(f"{source}: pages have no usable text layer and OCR read no text from "
-                                      "their images")
-        document = Document(source=source, format="pdf", page_count=len(text_pages),
-                            pages_without_text=text_pages.count(False) - len(ocr_blocks), ocr_pages=len(ocr_blocks),
-                            ocr_page_numbers=frozenset(i + 1 for i in ocr_blocks))
-        if settings.reader == FAST:
-            try:
-                return _read_fast(pdf, text_pages, ocr_blocks, document, settings)
-            except UntrustedPage as why:
-                document.blocks.clear()
-                document.fallback = str(why)
+        survey = _survey(pdf, source, limits.max_page_shapes, settings)
     finally:
         with _PDFIUM_LOCK:
             pdf.close()
+    text_pages = survey.text_pages
+    ocr_blocks = _ocr_pages(data, source, text_pages, settings)
+    if not any(text_pages) and not any(ocr_blocks.values()):
+        raise UnsupportedDocument(f"{source}: pages have no usable text layer and OCR read no text from "
+                                  "their images")
+    document = Document(source=source, format="pdf", page_count=len(text_pages),
+                        pages_without_text=text_pages.count(False) - len(ocr_blocks), ocr_pages=len(ocr_blocks),
+                        ocr_page_numbers=frozenset(i + 1 for i in ocr_blocks))
+    if survey.fast:
+        document.extractor = _with_ocr(FAST, ocr_blocks)
+        for index in range(len(text_pages)):
+            document.blocks.extend(survey.fast_blocks.get(index, ocr_blocks.get(index, [])))
+        return document
+    document.fallback = survey.untrusted
     return _read_reference(data, text_pages, ocr_blocks, document, settings)
 
 
-def _read_fast(pdf: pypdfium2.PdfDocument, text_pages: list[bool], ocr_blocks: dict[int, list[Block]],
-               document: Document, settings: PdfSettings) -> Document:
-    """Every text page parsed by PDFium, read by the same table and paragraph code as the reference."""
-    document.extractor = _with_ocr(FAST, ocr_blocks)
+@dataclass
+class _Survey:
+    """One pass over the pages: which carry a text layer, and on the fast path each such page's blocks."""
+
+    fast: bool  # the fast path reads this file (asked for, and every page trusted)
+    text_pages: list[bool] = field(default_factory=list)
+    fast_blocks: dict[int, list[Block]] = field(default_factory=dict)
+    untrusted: str = ""  # why the fast path cannot be trusted on this file
+
+
+def _survey(pdf: pypdfium2.PdfDocument, source: str, max_shapes: int, settings: PdfSettings) -> _Survey:
+    """Open each page once: refuse a shape bomb, test its text layer, and (fast path) parse and read it.
+
+    A page is parsed while PDFium has it open, so no page is loaded twice; the blocks are read
+    outside PDFium's lock. Once a page cannot be trusted, the rest are only surveyed.
+    """
+    survey = _Survey(fast=settings.reader == FAST)
     doctop = 0.0
-    for index, has_text in enumerate(text_pages):
-        if has_text:
-            with _PDFIUM_LOCK:
-                page = parse_page(pdf, index, doctop)
-            document.blocks.extend(_read_page(page, document.source, settings))
-            doctop += page.height
-            page.close()
-        else:
-            document.blocks.extend(ocr_blocks.get(index, []))
-            with _PDFIUM_LOCK:
-                doctop += pdf.get_page_size(index)[1]
-    return document
+    for index in range(len(pdf)):
+        with _PDFIUM_LOCK:
+            parsed = _survey_page(pdf, index, source, max_shapes, survey, doctop)
+            height = parsed.height if parsed is not None else pdf.get_page_size(index)[1]
+        doctop += height
+        if parsed is not None:
+            survey.fast_blocks[index] = _read_page(parsed, source, settings)
+            parsed.close()
+    return survey
+
+
+def _survey_page(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shapes: int, survey: _Survey,
+                 doctop: float) -> PdfiumPage | None:
+    """Record whether page `index` has a usable text layer; its PDFium parse when the fast path reads it."""
+    page = pdf[index]
+    try:
+        if count_shapes(page, max_shapes) > max_shapes:
+            raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes")
+        textpage = page.get_textpage()
+        try:
+            has_text = usable_text_layer(textpage.get_text_range())
+            survey.text_pages.append(has_text)
+            if not has_text or not survey.fast:
+                return None
+            try:
+                return parse_page(page, textpage, index + 1, doctop)
+            except UntrustedPage as why:
+                survey.fast, survey.untrusted = False, str(why)
+                survey.fast_blocks.clear()
+                return None
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _with_ocr(reader: str, ocr_blocks: dict[int, list[Block]]) -> str:
@@ -190,26 +228,6 @@ def _open(data: bytes, source: str, settings: PdfSettings, limits: ExtractSettin
     return pdf
 
 
-def _pages_with_text(pdf: pypdfium2.PdfDocument, source: str, max_shapes: int) -> list[bool]:
-    """Which pages carry a text layer (the others are scans); a page drawing too many shapes is refused."""
-    with _PDFIUM_LOCK:
-        return [_page_has_text(pdf, index, source, max_shapes) for index in range(len(pdf))]
-
-
-def _page_has_text(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shapes: int) -> bool:
-    page = pdf[index]
-    try:
-        if count_shapes(page, max_shapes) > max_shapes:
-            raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes")
-        textpage = page.get_textpage()
-        try:
-            return usable_text_layer(textpage.get_text_range())
-        finally:
-            textpage.close()
-    finally:
-        page.close()
-
-
 def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     """One page's grids and paragraphs, ordered top to bottom."""
     placed: list[tuple[float, Block]] = []
@@ -219,7 +237,7 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     for table in tables:
         placed.append((table.bbox[1], ruled_grid(page, table, source)))
     table_boxes = [t.bbox for t in tables]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, table_boxes))
+    outside = [char for char in page.chars if not _inside_any(char, table_boxes)]
     lines = build_lines(_words(outside, settings), settings.column_gap_ratio)
     consumed: set[int] = set()
     if settings.borderless_tables and lines:
@@ -242,9 +260,10 @@ def _inside_any(obj: dict[str, float], boxes: Iterable[tuple[float, float, float
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _words(page: Page, settings: PdfSettings) -> list[Word]:
-    raw = page.extract_words(x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-                             extra_attrs=["size"])
+def _words(chars: list[dict[str, Any]], settings: PdfSettings) -> list[Word]:
+    """pdfplumber's words of these chars (what `Page.extract_words` does with a page's chars)."""
+    raw = extract_words(chars, x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
+                        extra_attrs=["size"])
     return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], float(w["size"])) for w in raw]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from typing import Any
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -19,16 +20,28 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFStream, resolve1
 
 _STEP = 1 << 20
+_MAX_FORM_DEPTH = 14  # as deep as pypdfium2's get_objects looks into form XObjects
 
 
 def count_shapes(page: pypdfium2.PdfPage, stop_after: int) -> int:
     """Path segments (lines, curves, rectangle sides) on a page, form XObjects included.
 
     Counting stops once `stop_after` is passed: the caller only needs to know it was exceeded.
+    Raw PDFium calls, no helper object per page object: this runs on every page of every file.
     """
+    count, get = pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject
+    return _count_shapes([get(page.raw, i) for i in range(count(page.raw))], stop_after, 0)
+
+
+def _count_shapes(objects: list[Any], stop_after: int, depth: int) -> int:
     shapes = 0
-    for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
-        shapes += max(1, pdfium_c.FPDFPath_CountSegments(path.raw))
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            shapes += max(1, pdfium_c.FPDFPath_CountSegments(obj))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+            inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+            shapes += _count_shapes(inner, stop_after - shapes, depth + 1)
         if shapes > stop_after:
             break
     return shapes

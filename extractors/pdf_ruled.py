@@ -7,18 +7,25 @@ would see those as a page-tall one-column table. Only edges a reader can see mak
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
+from operator import itemgetter
 from typing import Any
 
 from pdfplumber.page import Page
-from pdfplumber.table import Table
+from pdfplumber.table import CellGroup, Table
 from pdfplumber.utils import extract_text
+from pdfplumber.utils.text import DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE, LIGATURES
 
 from extractors.document import Grid, Provenance, SourceCell
+from extractors.pdf_lattice import find_lattice_tables
 from extractors.pdf_text import join_wrapped, rounded_bbox
 
 _WHITE = 0.95
 _MIN_RULE = 5.0  # points: shorter vertical strokes are glyph parts or ticks, not cell borders
 _SNAP = 2.0  # points: rule ends this close count as one height
+# Tops this close make one line in pdfplumber's clustering (a margin under its tolerance, so float
+# rounding never decides): such a cell's text is computed directly (`_cell_text`).
+_ONE_LINE = DEFAULT_Y_TOLERANCE - 0.5
 _LATTICE = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
@@ -50,7 +57,7 @@ def find_ruled_tables(page: Page) -> list[Table]:
     """
     visible = page.filter(is_visible_edge)
     settings = {**_LATTICE, "explicit_horizontal_lines": _closing_edges(visible.edges)}
-    tables = visible.find_tables(table_settings=settings)
+    tables = find_lattice_tables(visible, settings)
     return [t for t in tables if t.rows and _has_columns(t)]
 
 
@@ -89,10 +96,11 @@ def _has_columns(table: Table) -> bool:
 def ruled_grid(page: Page, table: Table, source: str) -> Grid:
     """A table as a rectangular grid; merged positions are empty strings with the span's geometry."""
     page_number = page.page_number
-    texts = _table_texts(page, table)
-    column_x = _column_extents(table)
+    table_rows = table.rows  # a property pdfplumber recomputes on every access
+    texts = _table_texts(page, table, table_rows)
+    column_x = _column_extents(table, table_rows)
     rows: list[list[SourceCell]] = []
-    for row, row_texts in zip(table.rows, texts, strict=True):
+    for row, row_texts in zip(table_rows, texts, strict=True):
         top, bottom = row.bbox[1], row.bbox[3]
         cells: list[SourceCell] = []
         for index, text in enumerate(row_texts):
@@ -106,37 +114,76 @@ def ruled_grid(page: Page, table: Table, source: str) -> Grid:
     return Grid(rows=rows, provenance=Provenance(file=source, page=page_number, bbox=rounded_bbox(table.bbox)))
 
 
-def _table_texts(page: Page, table: Table) -> list[list[str | None]]:
-    """What `Table.extract()` returns, without testing every char of the page against every row.
+_Placed = tuple[float, float, int, dict[str, Any]]  # a char's centre, its order on the page, the char
+
+
+def _table_texts(page: Page, table: Table, rows: list[CellGroup]) -> list[list[str | None]]:
+    """What `Table.extract()` returns, without testing every char of the page against every cell.
 
     A char belongs to a cell when its centre lies in the cell's half-open box, as in pdfplumber;
-    only the chars whose centre lies in the table's box are ever tested.
+    only the chars whose centre lies in the table's box are considered, sorted by their centre
+    so that each row takes its band and each cell its x-range by bisection, in page order.
     """
     x0, top, x1, bottom = table.bbox
-    centred = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in page.chars]
-    inside = [item for item in centred if x0 <= item[0] <= x1 and top <= item[1] <= bottom]
+    inside: list[_Placed] = []
+    for order, c in enumerate(page.chars):
+        h_mid, v_mid = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        if x0 <= h_mid <= x1 and top <= v_mid <= bottom:
+            inside.append((h_mid, v_mid, order, c))
+    inside.sort(key=itemgetter(1))
+    middles = [item[1] for item in inside]
     texts: list[list[str | None]] = []
-    for row in table.rows:
-        row_chars = [item for item in inside if _within(item, row.bbox)]
-        texts.append([
-            None if cell is None else (extract_text(chars) if (chars := [c for *_, c in (
-                item for item in row_chars if _within(item, cell))]) else "")
-            for cell in row.cells
-        ])
+    for row in rows:
+        band = inside[bisect_left(middles, row.bbox[1]):bisect_left(middles, row.bbox[3])]
+        row_chars = sorted((item for item in band if _within(item, row.bbox)), key=itemgetter(0, 2))
+        centres = [item[0] for item in row_chars]
+        texts.append([None if cell is None else _cell_text(_cell_chars(row_chars, centres, cell))
+                      for cell in row.cells])
     return texts
 
 
-def _within(item: tuple[float, float, Any], box: tuple[float, float, float, float]) -> bool:
-    h_mid, v_mid, _ = item
-    return box[0] <= h_mid < box[2] and box[1] <= v_mid < box[3]
+def _cell_chars(row_chars: list[_Placed], centres: list[float], cell: tuple[float, float, float, float]
+                ) -> list[dict[str, Any]]:
+    """The row's chars whose centre lies in `cell` (half-open), in page order."""
+    first, last = bisect_left(centres, cell[0]), bisect_left(centres, cell[2])
+    chosen = sorted((item for item in row_chars[first:last] if cell[1] <= item[1] < cell[3]), key=itemgetter(2))
+    return [item[3] for item in chosen]
 
 
-def _column_extents(table: Table) -> list[tuple[float, float]]:
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """pdfplumber's `extract_text` of a cell, computed directly for the common case of one printed line.
+
+    When every char is upright, none is blank and their tops lie well within the line tolerance,
+    pdfplumber makes one line of them, sorted by x0 (stably), split into words at gaps wider
+    than the x tolerance, and joins those words with spaces. Anything else goes to pdfplumber.
+    """
+    if not chars:
+        return ""
+    tops = [c["top"] for c in chars]
+    if (max(tops) - min(tops) > _ONE_LINE or any(not c["upright"] or c["text"].isspace() for c in chars)):
+        return extract_text(chars)
+    words: list[str] = []
+    previous: dict[str, Any] | None = None
+    for char in sorted(chars, key=itemgetter("x0")):
+        glyph = LIGATURES.get(char["text"], char["text"])
+        if previous is not None and char["x0"] <= previous["x1"] + DEFAULT_X_TOLERANCE:
+            words[-1] += glyph
+        else:
+            words.append(glyph)
+        previous = char
+    return " ".join(words)
+
+
+def _within(item: _Placed, box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= item[0] < box[2] and box[1] <= item[1] < box[3]
+
+
+def _column_extents(table: Table, rows: list[CellGroup]) -> list[tuple[float, float]]:
     """Each column's x-range, from the narrowest cell that starts in it (merged cells are wider)."""
-    width = max(len(r.cells) for r in table.rows)
+    width = max(len(r.cells) for r in rows)
     extents: list[tuple[float, float]] = []
     for index in range(width):
-        boxes = [box for r in table.rows if index < len(r.cells) and (box := r.cells[index]) is not None]
+        boxes = [box for r in rows if index < len(r.cells) and (box := r.cells[index]) is not None]
         if boxes:
             narrowest = min(boxes, key=lambda b: b[2] - b[0])
             extents.append((narrowest[0], narrowest[2]))

@@ -32,6 +32,8 @@ _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_FORM_DEPTH = 8
 _HIGH_SURROGATE = range(0xD800, 0xDC00)
 _NOT_TEXT = {0, 0xFFFD, 0xFFFE, 0xFFFF}
+# The only codes PDFium gives the chars it generates (CPDF_TextPage: spaces, and \r\n at line ends).
+_GENERATED = frozenset({0x20, 0x0D, 0x0A})
 
 
 class UntrustedPage(Exception):
@@ -63,26 +65,18 @@ class PdfiumPage(Page):
         self.get_textmap.cache_clear()
 
 
-def parse_page(pdf: pypdfium2.PdfDocument, index: int, initial_doctop: float = 0.0) -> PdfiumPage:
-    """Page `index` (0-based) as a PdfiumPage; raises UntrustedPage where the parse could differ."""
-    page = pdf[index]
-    try:
-        left, bottom, right, top = page.get_mediabox()
-        if page.get_rotation() % 360 or left or bottom:
-            raise UntrustedPage(f"page {index + 1} is rotated or its MediaBox does not start at 0,0")
-        width, height = right - left, top - bottom
-        place = _Placement(index + 1, height, initial_doctop)
-        textpage = page.get_textpage()
-        try:
-            chars = _chars(textpage, place)
-        finally:
-            textpage.close()
-        objects: dict[str, list[dict[str, Any]]] = {"char": chars}
-        for kind, obj in _paths(page.raw, place):
-            objects.setdefault(kind, []).append(obj)
-        return PdfiumPage(index + 1, width, height, objects, initial_doctop)
-    finally:
-        page.close()
+def parse_page(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, page_number: int,
+               initial_doctop: float = 0.0) -> PdfiumPage:
+    """An open page (and its text page) as a PdfiumPage; raises UntrustedPage where the parse could differ."""
+    left, bottom, right, top = page.get_mediabox()
+    if page.get_rotation() % 360 or left or bottom:
+        raise UntrustedPage(f"page {page_number} is rotated or its MediaBox does not start at 0,0")
+    width, height = right - left, top - bottom
+    place = _Placement(page_number, height, initial_doctop)
+    objects: dict[str, list[dict[str, Any]]] = {"char": _chars(textpage, place)}
+    for kind, obj in _paths(page.raw, place):
+        objects.setdefault(kind, []).append(obj)
+    return PdfiumPage(page_number, width, height, objects, initial_doctop)
 
 
 @dataclass(frozen=True)
@@ -104,37 +98,58 @@ class _Placement:
 
 # ---------------------------------------------------------------------------------------------- glyphs
 def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str, Any]]:
-    """Every printed glyph as a pdfplumber char: pdfminer's box (advance × font size, from the descent)."""
+    """Every printed glyph as a pdfplumber char: pdfminer's box (advance × font size, from the descent).
+
+    This loop runs for every glyph of every page: PDFium's functions and the page's constants are
+    bound to locals, and each char dict is built in one literal.
+    """
     raw = textpage.raw
     rect = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
+    is_generated, map_error = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
+    matrix_of, box_of, font_size = (pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetLooseCharBox,
+                                    pdfium_c.FPDFText_GetFontSize)
+    height, doctop, page_number = place.height, place.doctop, place.page_number
     chars: list[dict[str, Any]] = []
     count = pdfium_c.FPDFText_CountChars(raw)
+    codes = _codes(raw, count)
     index = 0
     while index < count:
         at = index
         index += 1
-        if pdfium_c.FPDFText_IsGenerated(raw, at):
+        code = codes[at]
+        if code in _GENERATED and is_generated(raw, at):
             continue  # a space or line break PDFium inferred; pdfminer never emits those
-        code = pdfium_c.FPDFText_GetUnicode(raw, at)
-        if code in _NOT_TEXT or pdfium_c.FPDFText_HasUnicodeMapError(raw, at):
-            raise UntrustedPage(f"page {place.page_number} has glyphs without a Unicode mapping")
+        if code in _NOT_TEXT or map_error(raw, at):
+            raise UntrustedPage(f"page {page_number} has glyphs without a Unicode mapping")
         text = chr(code)
         if code in _HIGH_SURROGATE and index < count:
-            pair = chr(code) + chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+            pair = chr(code) + chr(codes[index])
             text = pair.encode("utf-16", "surrogatepass").decode("utf-16")
             index += 1
-        if not pdfium_c.FPDFText_GetMatrix(raw, at, matrix) or not pdfium_c.FPDFText_GetLooseCharBox(raw, at, rect):
-            raise UntrustedPage(f"page {place.page_number}: PDFium gives no box for a glyph")
-        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
-            raise UntrustedPage(f"page {place.page_number} has rotated, mirrored or skewed text")
-        size = pdfium_c.FPDFText_GetFontSize(raw, at) * matrix.d
-        y0 = rect.bottom
-        char = place.box(rect.left, y0, rect.right, y0 + size)
-        char.update(object_type="char", text=text, size=size, upright=True, adv=rect.right - rect.left,
-                    matrix=(matrix.a, 0.0, 0.0, matrix.d, matrix.e, matrix.f))
-        chars.append(char)
+        if not matrix_of(raw, at, matrix) or not box_of(raw, at, rect):
+            raise UntrustedPage(f"page {page_number}: PDFium gives no box for a glyph")
+        a, d = matrix.a, matrix.d
+        if matrix.b or matrix.c or a <= 0 or d <= 0:
+            raise UntrustedPage(f"page {page_number} has rotated, mirrored or skewed text")
+        size = font_size(raw, at) * d
+        x0, x1, y0 = rect.left, rect.right, rect.bottom
+        y1 = y0 + size
+        top = height - y1
+        chars.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0, "top": top,
+                      "bottom": height - y0, "doctop": doctop + top, "page_number": page_number,
+                      "object_type": "char", "text": text, "size": size, "upright": True, "adv": x1 - x0,
+                      "matrix": (a, 0.0, 0.0, d, matrix.e, matrix.f)})
     return chars
+
+
+def _codes(raw: Any, count: int) -> list[int]:
+    """Every char's UTF-16 code in one call; char by char if PDFium's text does not hold one unit per char."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    if written == count + 1:
+        return list(buffer[:count])
+    return [pdfium_c.FPDFText_GetUnicode(raw, index) for index in range(count)]  # pragma: no cover - never seen
 
 
 # ---------------------------------------------------------------------------------------------- paths
@@ -185,21 +200,26 @@ def _painted(obj: Any, ctm: Matrix, place: _Placement) -> Iterator[tuple[str, di
 def _operations(obj: Any, ctm: Matrix) -> list[PathOp]:
     """The path as pdfminer's operators (m, l, c, h) with points in page space."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    segment_of, point_of = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    type_of, closes = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    bezier_to, move_to = pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+    a, b, c, d, e, f = ctm
     operations: list[PathOp] = []
     bezier: list[Point] = []
     for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = _apply(ctm, (x.value, y.value))
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        segment = segment_of(obj, index)
+        point_of(segment, x, y)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
+        kind = type_of(segment)
+        if kind == bezier_to:
             bezier.append(point)
             if len(bezier) == 3:
                 operations.append(("c", bezier))
                 bezier = []
         else:
-            operations.append(("m" if kind == pdfium_c.FPDF_SEGMENT_MOVETO else "l", [point]))
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and not bezier:
+            operations.append(("m" if kind == move_to else "l", [point]))
+        if closes(segment) and not bezier:
             operations.append(("h", []))
     return operations
 
@@ -248,8 +268,3 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _apply(m: Matrix, point: Point) -> Point:
-    x, y = point
-    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])

@@ -13,11 +13,13 @@ being read at once. Dask runs bypass it: there, Dask's worker processes are the 
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import queue
 import resource
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -83,6 +85,48 @@ class IsolationSettings:
 
 
 @dataclass(frozen=True)
+class PoolUsage:
+    """How busy the extraction workers were, measured over the pool's own extraction window.
+
+    `wall_s` runs from the first file handed to a worker to the last answer; `worker_cpu_s` is the
+    CPU time the workers spent in it (each worker reports its own), `parent_cpu_s` what this
+    process (task threads, receiving reports) used meanwhile. A worker extracting but short of CPU
+    counts in `worker_busy_s`, not in `worker_cpu_s`: on a machine other programs keep busy, the
+    two tell a starved pool from an idle one. A killed worker's last file is not counted.
+    """
+
+    files: int
+    wall_s: float
+    worker_cpu_s: float
+    worker_busy_s: float  # wall time the workers spent extracting (running or waiting for a core)
+    parent_cpu_s: float
+    processes: int
+    machine_cpu_s: float | None = None  # every process on the machine (Linux /proc/stat), for context
+
+    @property
+    def cores_busy(self) -> float:
+        """Cores the workers kept busy on average during extraction."""
+        return self.worker_cpu_s / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def occupied(self) -> float:
+        """Share of the window the workers had a file in hand: 1.0 means the pool never kept one waiting."""
+        return self.worker_busy_s / (self.wall_s * self.processes) if self.wall_s > 0 else 0.0
+
+    @property
+    def parent_cores(self) -> float:
+        return self.parent_cpu_s / self.wall_s if self.wall_s > 0 else 0.0
+
+    def line(self) -> str:
+        text = (f"extraction: {self.files} file(s) in {self.wall_s:.1f} s on {self.processes} worker(s), "
+                f"{self.cores_busy:.2f} cores busy in the workers (extracting {self.occupied:.0%} of the time), "
+                f"{self.parent_cores:.2f} in the run's own process")
+        if self.machine_cpu_s is not None and self.wall_s > 0:
+            text += f"; the machine's {os.cpu_count()} cores: {self.machine_cpu_s / self.wall_s:.2f} busy (everyone)"
+        return text
+
+
+@dataclass(frozen=True)
 class ExtractJob:
     """One file to extract: where its bytes are, the name the report gets, the HTTP charset if any."""
 
@@ -121,6 +165,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     """A worker's life: cap the address space, then extract what the parent sends until told to stop."""
     limit = memory_mb * _MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    busy = 0.0  # wall seconds spent extracting, sent with each answer beside the CPU seconds
     while True:
         try:
             job = conn.recv()
@@ -128,14 +173,32 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
         if job is None:
             return
+        started = time.monotonic()
         try:
             report = extract_job(job)
         except MemoryError:
             report = None
+        busy += time.monotonic() - started
         if report is None or (report.status == ReportStatus.ERROR and _reached(limit)):
-            conn.send(("memory", None))
+            conn.send(("memory", None, (_cpu_seconds(), busy)))
             return  # the heap may be fragmented past use: the parent starts a fresh worker
-        conn.send(("ok", report))
+        conn.send(("ok", report, (_cpu_seconds(), busy)))
+
+
+def _cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_cpu_seconds() -> float:
+    """CPU time every process on the machine has used since boot (NaN where /proc/stat is missing)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:  # pragma: no cover - not Linux
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def _reached(limit: int) -> bool:
@@ -159,6 +222,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.files = 0
+        self.used: tuple[float, float] = (0.0, 0.0)  # CPU and extracting wall seconds, at its last answer
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -187,15 +251,24 @@ class ExtractionPool:
         self._lock = threading.Lock()
         for _ in range(settings.processes):
             self._idle.put(None)  # a slot: its worker starts when first needed
+        # The extraction window and the CPU spent in it (`usage`).
+        self._files = 0
+        self._window: list[float] = []  # monotonic time of the first job and of the latest answer
+        self._parent_cpu: list[float] = []  # this process's CPU time at the same two moments
+        self._machine_cpu: list[float] = []  # and the whole machine's
+        self._retired = (0.0, 0.0)  # CPU and extracting seconds of workers already stopped
+        self._warming: threading.Thread | None = None
 
     def extract(self, job: ExtractJob) -> Report:
         """Extract one file in a worker; a file over budget or a dead worker gives an `error` report."""
         worker = self._idle.get()
+        self._mark()
         try:
             if worker is None or not worker.process.is_alive():
                 worker = self._start()
             kind, report = self._run(worker, job)
             worker.files += 1
+            self._mark(answered=True)
             if report is None:
                 reason = self._why_stopped(kind, worker)
                 self._retire(worker, kill=True)
@@ -207,16 +280,67 @@ class ExtractionPool:
         finally:
             self._idle.put(worker if worker is not None and worker in self._all else None)
 
+    def warm_up(self) -> None:
+        """Start the fork server and every idle worker in the background, before the first file.
+
+        Starting the fork server imports the extractors (~0.5 s of CPU); a run that warms up while
+        it discovers its files starts extracting on every worker at once. Slots already borrowed
+        by a file are left alone.
+        """
+        def start_idle() -> None:
+            for _ in range(self.settings.processes):
+                try:
+                    worker = self._idle.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    if worker is None:
+                        worker = self._start()
+                finally:
+                    self._idle.put(worker)
+
+        self._warming = threading.Thread(target=start_idle, name="xxgk-extract-warm-up", daemon=True)
+        self._warming.start()
+
     def map(self, jobs: Iterable[ExtractJob]) -> Iterator[Report]:
         """Reports in input order, `workers` files in flight at a time."""
         with ThreadPoolExecutor(max_workers=self.settings.processes, thread_name_prefix="xxgk-extract") as threads:
             yield from threads.map(self.extract, jobs)
 
     def close(self) -> None:
+        if self._warming is not None:
+            self._warming.join()  # a worker still starting is stopped with the others
         with self._lock:
             workers, self._all = list(self._all), set()
+            self._retire_usage(workers)
         for worker in workers:
             worker.stop()
+
+    def usage(self) -> PoolUsage:
+        """How busy the workers were between the first file handed out and the latest answer."""
+        with self._lock:
+            worker_cpu = self._retired[0] + sum(worker.used[0] for worker in self._all)
+            worker_busy = self._retired[1] + sum(worker.used[1] for worker in self._all)
+            wall = self._window[1] - self._window[0] if len(self._window) == 2 else 0.0
+            parent = self._parent_cpu[1] - self._parent_cpu[0] if len(self._parent_cpu) == 2 else 0.0
+            machine = self._machine_cpu[1] - self._machine_cpu[0] if len(self._machine_cpu) == 2 else math.nan
+            return PoolUsage(self._files, wall, worker_cpu, worker_busy, parent, self.settings.processes,
+                             None if math.isnan(machine) else machine)
+
+    def _retire_usage(self, workers: list[_Worker]) -> None:
+        """Keep what stopped workers used (the caller holds the lock)."""
+        cpu, busy = self._retired
+        self._retired = (cpu + sum(w.used[0] for w in workers), busy + sum(w.used[1] for w in workers))
+
+    def _mark(self, answered: bool = False) -> None:
+        """Open the extraction window at the first job; move its end to each answer."""
+        now, cpu, machine = time.monotonic(), _cpu_seconds(), _machine_cpu_seconds()
+        with self._lock:
+            if answered:
+                self._files += 1
+                self._window[1:], self._parent_cpu[1:], self._machine_cpu[1:] = [now], [cpu], [machine]
+            elif not self._window:
+                self._window, self._parent_cpu, self._machine_cpu = [now], [cpu], [machine]
 
     def _start(self) -> _Worker:
         worker = _Worker(self._context, self.settings)
@@ -227,6 +351,7 @@ class ExtractionPool:
     def _retire(self, worker: _Worker, kill: bool = False) -> None:
         with self._lock:
             self._all.discard(worker)
+            self._retire_usage([worker])
         worker.stop(kill=kill)
 
     def _run(self, worker: _Worker, job: ExtractJob) -> tuple[str, Report | None]:
@@ -235,7 +360,7 @@ class ExtractionPool:
             worker.conn.send(job)
             if not worker.conn.poll(self.settings.timeout_s):
                 return "timeout", None
-            kind, report = worker.conn.recv()
+            kind, report, worker.used = worker.conn.recv()
         except (EOFError, OSError):
             return "died", None
         return kind, report

@@ -363,9 +363,13 @@ def xxgk_run(source: str | None = None, sources_file: str | None = None, warehou
         restore_crawl_state(data, wh)
     isolation = IsolationSettings.from_env(workers)
     fan_out = fetch_and_extract.with_options(task_runner=task_runner_for(dask, isolation.processes))
-    with api_reachable_from_workers(dask), extraction_pool(isolation, enabled=not dask):
+    with api_reachable_from_workers(dask), extraction_pool(isolation, enabled=not dask) as pool:
+        if pool is not None:
+            pool.warm_up()  # the workers start while the run finds its files
         gathered = fan_out(folder=None if sources else source, sources=sources or [], data_dir=data,
                            warehouse=wh, crawl_settings=crawl_settings or CrawlSettings())
+        if pool is not None and pool.usage().files:
+            logger.info(pool.usage().line())
     try:
         reports = gathered.reports
         extracted = [r for r in reports if ReportStatus(r.status).extracted]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors.document import SourceCell
 from extractors.numbers import ParsedCell, normalise_text, parse_cell
@@ -16,6 +17,7 @@ from extractors.report import Cell, Report
 _PUNCT = re.compile(r"[\s()（）、.．,，:：;；“”\"'‘’·「」\[\]【】]")
 
 
+@lru_cache(maxsize=8192)  # the same labels and anchors are squeezed thousands of times per report
 def squeeze(text: str) -> str:
     """Label text for matching: NFKC, no whitespace or punctuation (`（七）总计` → `七总计`)."""
     return _PUNCT.sub("", normalise_text(text))

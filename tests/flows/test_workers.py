@@ -79,3 +79,34 @@ def test_workers_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -
         main(["extract", str(GOOD), "--workers", "0"])
     assert exit_info.value.code == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_the_pool_measures_its_extraction_window_and_the_workers_cpu() -> None:
+    """`xxgk run` logs this line; bench/throughput.py reads the cores used during extraction from it."""
+    pool = ExtractionPool(IsolationSettings(workers=2))
+    try:
+        assert pool.usage().files == 0 and pool.usage().cores_busy == 0.0
+        reports = list(pool.map([ExtractJob.of_path(GOOD)] * 4))
+        usage = pool.usage()
+    finally:
+        pool.close()
+    assert [r.status for r in reports] == ["ok"] * 4
+    assert usage.files == 4 and usage.processes == 2
+    assert usage.wall_s > 0 and 0 < usage.worker_cpu_s <= 2 * usage.wall_s + 0.5
+    assert 0 < usage.occupied <= 1.05
+    assert pool.usage().worker_cpu_s >= usage.worker_cpu_s  # stopped workers still count
+    assert "4 file(s)" in usage.line() and "cores busy in the workers" in usage.line()
+
+
+def test_a_warmed_up_pool_has_its_workers_before_the_first_file() -> None:
+    pool = ExtractionPool(IsolationSettings(workers=2))
+    try:
+        pool.warm_up()
+        assert pool._warming is not None
+        pool._warming.join(timeout=60)
+        assert len(pool._all) == 2 and all(w.process.is_alive() for w in pool._all)
+        assert pool.extract(ExtractJob.of_path(GOOD)).status == "ok"
+        assert len(pool._all) == 2  # the file went to a warmed worker, none was added
+    finally:
+        pool.close()
+    assert not pool._all

@@ -1,0 +1,71 @@
+"""pdfplumber's lattice table finder with its cell search indexed: the same cells, found faster.
+
+`pdfplumber.table.intersections_to_cells` looks, for every intersection, through every later
+intersection for the ones below and to the right, and rebuilds the edge sets it compares on each
+test: quadratic in the intersections of a page, and a seventh of a report's reading time. Here
+the intersections are grouped by column and by row once and each one's edge sets built once;
+the search order, and so every cell found, is pdfplumber's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pdfplumber.page import Page
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.utils import obj_to_bbox
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+
+
+def find_lattice_tables(page: Page, table_settings: dict[str, Any]) -> list[Table]:
+    """`page.find_tables(table_settings)`, with the cell search of `intersections_to_cells` below."""
+    return _LatticeFinder(page, TableSettings.resolve(table_settings)).tables
+
+
+class _LatticeFinder(TableFinder):
+    """TableFinder's own steps (edges, intersections, cells, tables), the cells found by `intersections_to_cells`."""
+
+    def __init__(self, page: Page, settings: TableSettings) -> None:
+        self.page = page
+        self.settings = settings
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
+                                                    settings.intersection_y_tolerance)
+        self.cells = intersections_to_cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+def intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
+    """Each intersection's smallest cell (it, one below, one to the right, and their corner, all joined
+    by edges), searched in pdfplumber's order: points sorted, below by rising y, right by rising x."""
+    vertical = {point: {obj_to_bbox(e) for e in edges["v"]} for point, edges in intersections.items()}
+    horizontal = {point: {obj_to_bbox(e) for e in edges["h"]} for point, edges in intersections.items()}
+    column: defaultdict[float, list[Point]] = defaultdict(list)
+    row: defaultdict[float, list[Point]] = defaultdict(list)
+    for point in sorted(intersections):
+        column[point[0]].append(point)
+        row[point[1]].append(point)
+
+    def connects(p1: Point, p2: Point) -> bool:
+        return ((p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]))
+                or (p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])))
+
+    def smallest_cell(point: Point) -> Box | None:
+        same_x, same_y = column[point[0]], row[point[1]]
+        below = same_x[same_x.index(point) + 1:]
+        right = same_y[same_y.index(point) + 1:]
+        for below_point in below:
+            if not connects(point, below_point):
+                continue
+            for right_point in right:
+                if not connects(point, right_point):
+                    continue
+                corner = (right_point[0], below_point[1])
+                if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+                    return (point[0], point[1], corner[0], corner[1])
+        return None
+
+    return [cell for point in sorted(intersections) if (cell := smallest_cell(point)) is not None]
