@@ -368,8 +368,9 @@ def xxgk_run(source: str | None = None, sources_file: str | None = None, warehou
             pool.warm_up()  # the workers start while the run finds its files
         gathered = fan_out(folder=None if sources else source, sources=sources or [], data_dir=data,
                            warehouse=wh, crawl_settings=crawl_settings or CrawlSettings())
-        if pool is not None and pool.usage().files:
-            logger.info(pool.usage().line())
+        usage = pool.usage() if pool is not None else None
+        if usage is not None and usage.files:
+            logger.info(usage.line())
     try:
         reports = gathered.reports
         extracted = [r for r in reports if ReportStatus(r.status).extracted]
