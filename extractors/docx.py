@@ -47,7 +47,10 @@ def read_docx(data: bytes, source: str, limits: ExtractSettings | None = None) -
     try:
         document = docx.Document(io.BytesIO(data))
     # python-docx reports a malformed package as whatever its parser tripped over (AttributeError on a
-    # bad [Content_Types].xml, KeyError on a missing part, ...): all of them mean a broken file.
+    # bad [Content_Types].xml, KeyError on a missing part, ...): all of them mean a broken file. Running
+    # out of memory (zlib's "Unable to allocate output buffer") does not: it is the file's size, not its form.
+    except MemoryError:
+        raise
     except Exception as exc:
         raise UnreadableDocument(f"{source}: not a readable Word document ({exc}).") from exc
     reader = _BodyReader(source, limits)

@@ -16,7 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 from extractors.document import Document, TextBlock, UnreadableDocument, UnsupportedDocument
-from extractors.files import name_note, size_problem, source_name, stand_in_identity, unreadable_reason
+from extractors.files import OUT_OF_MEMORY, name_note, size_problem, source_name, stand_in_identity, unreadable_reason
 from extractors.mapping import heading_section, map_document
 from extractors.report import CheckStatus, Report, ReportStatus
 from extractors.sums import SECTION3_SUMS, SECTION4_SUMS, evaluate_equation
@@ -101,6 +101,8 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
         return _failed(report, ReportStatus.ERROR, str(exc))
     except UnsupportedDocument as exc:
         return _failed(report, ReportStatus.UNSUPPORTED, str(exc))
+    except MemoryError:
+        return _failed(report, ReportStatus.ERROR, f"{source}: {OUT_OF_MEMORY}")
     except Exception as exc:  # a reader bug must not stop the run; it is reported instead
         return _failed(report, ReportStatus.ERROR, f"{source}: the reader failed ({type(exc).__name__}: {exc})")
     report.format = doc.format

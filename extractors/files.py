@@ -18,6 +18,10 @@ from pathlib import Path
 
 _CHUNK = 1 << 20
 
+# The reason an error report gives when reading ran out of memory; the extraction pool recognises it
+# and names its own memory limit instead (a MemoryError is the limit's doing, not the file's form).
+OUT_OF_MEMORY = "reading it ran out of memory"
+
 
 def source_name(path: Path | str) -> str:
     """The path as text any encoder accepts: bytes that are not UTF-8 become `\\xNN` (lossless)."""

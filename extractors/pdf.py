@@ -186,9 +186,13 @@ def _read_reference(data: bytes, text_pages: list[bool], ocr_blocks: dict[int, l
 
 @contextmanager
 def _parsed(source: str, what: str) -> Iterator[None]:
-    """Turn pdfminer's many exception types on malformed objects into one UnreadableDocument."""
+    """Turn pdfminer's many exception types on malformed objects into one UnreadableDocument.
+
+    A MemoryError passes through: a file too big for the memory limit is not a damaged one."""
     try:
         yield
+    except MemoryError:
+        raise
     except Exception as exc:
         raise UnreadableDocument(f"{source}: the PDF is damaged at {what} ({type(exc).__name__}: {exc})") from exc
 

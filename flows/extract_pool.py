@@ -29,7 +29,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from extractors.files import identify_file
+from extractors.files import OUT_OF_MEMORY, identify_file
 from extractors.report import Report, ReportStatus
 
 _MB = 1024 * 1024
@@ -179,7 +179,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         except MemoryError:
             report = None
         busy += time.monotonic() - started
-        if report is None or (report.status == ReportStatus.ERROR and _reached(limit)):
+        if report is None or (report.status == ReportStatus.ERROR and _out_of_memory(report, limit)):
             conn.send(("memory", None, (_cpu_seconds(), busy)))
             return  # the heap may be fragmented past use: the parent starts a fresh worker
         conn.send(("ok", report, (_cpu_seconds(), busy)))
@@ -199,6 +199,12 @@ def _machine_cpu_seconds() -> float:
         return float("nan")
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _out_of_memory(report: Report, limit: int) -> bool:
+    """Whether an error report is the memory limit's doing: a MemoryError the reader let through, or
+    a library that turned its failed allocation into an error of its own at the cap."""
+    return any(error.endswith(OUT_OF_MEMORY) for error in report.errors) or _reached(limit)
 
 
 def _reached(limit: int) -> bool:
