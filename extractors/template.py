@@ -183,7 +183,7 @@ SECTION4_GROUPS: tuple[ColumnSpec, ...] = (
 SECTION4_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("upheld", "结果维持", ("维持",)),
     ColumnSpec("corrected", "结果纠正", ("纠正",)),
-    ColumnSpec("other_result", "其他结果", ("其他",)),
+    ColumnSpec("other_result", "其他结果", ("其他", "其它")),
     ColumnSpec("pending", "尚未审结", ("尚未", "审结")),
     ColumnSpec("total", "总计", ("总计",)),
 )

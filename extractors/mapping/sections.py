@@ -21,9 +21,11 @@ from extractors.template import (
 
 _NUMERAL_HEADING = re.compile(r"^[-*#>\s]*([一二三四五六]|[1-6])\s*[、.．]")
 
-# Row-level evidence of which section a table row belongs to (sections only move forward).
+# Row-level evidence of which section a table row belongs to (sections only move forward). Section
+# 四's words appear in no table of 二 or 三, so its terse forms count too (`复议`, `直接起诉`, a
+# header `维持 | 纠正 | 其他 | 未审结`): a transposed 四 printed right under 三 without a heading.
 _SECTION_ROW_MARKERS: dict[int, tuple[str, ...]] = {
-    4: ("行政复议", "行政诉讼", "复议后起诉", "未经复议", "结果维持", "结果纠正", "尚未审结"),
+    4: ("复议", "诉讼", "起诉", "维持", "纠正", "审结"),
     3: ("本年新收", "申请人情况", "上年结转", "予以公开", "自然人", "勾稽关系"),
     2: ("第二十条", "信息内容", "规章", "行政许可", "行政处罚", "事业性收费", "第二十刻"),
 }

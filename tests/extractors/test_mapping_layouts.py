@@ -30,6 +30,9 @@ LAYOUTS: dict[str, tuple[str, FormOptions]] = {
     "blank-zeros-with-local-extras": ("2021", FormOptions(
         blank_zeros=frozenset({3}), legal_person_subtotal=True, group_subtotals=True)),
     "totals-only-on-summary-rows": ("2021", FormOptions(totals_on_summary_rows_only=True)),
+    # a marked zero (`/`) is null, so 三's sums cannot hold and the blank totals stay null (never guessed)
+    "totals-only-on-summary-rows-zeros-as-slashes": ("2019", FormOptions(
+        totals_on_summary_rows_only=True, zero_marker="/")),
     # local extras (T3-6)
     "legal-person-subtotal-column": ("2021", FormOptions(legal_person_subtotal=True)),
     "group-subtotal-rows": ("2021", FormOptions(group_subtotals=True)),

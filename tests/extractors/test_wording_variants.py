@@ -36,6 +36,9 @@ CASES: dict[str, Any] = {  # FormOptions, or a pytest.param of one with its xfai
     "everything-retyped-transposed-split-section2": FormOptions(
         wording=EVERYTHING, transpose_section3=True, section4_layout="transposed_grouped", split_section2=True),
     "section4-terse-transposed": FormOptions(wording=frozenset({"section4_terse"}), section4_layout="transposed"),
+    # no heading between 三 and a terse 四 (`维持 | 纠正 …` over `复议 | …`): the words alone open 四
+    "section4-terse-transposed-no-headings": FormOptions(
+        wording=frozenset({"section4_terse"}), section4_layout="transposed", headings="none"),
     "section4-verbose-transposed-grouped": FormOptions(
         wording=frozenset({"section4_verbose"}), section4_layout="transposed_grouped"),
     "section4-terse-stacked-header": FormOptions(
@@ -54,6 +57,9 @@ CASES: dict[str, Any] = {  # FormOptions, or a pytest.param of one with its xfai
     "other-org-column-with-subtotal-column": FormOptions(wording=frozenset({"other_org_column"}),
                                                          legal_person_subtotal=True),
     "sum-as-heji-blank-zeros": FormOptions(wording=frozenset({"sum_as_heji"}), blank_zeros=frozenset({3, 4})),
+    # blank zeros leave group rows short of 5 values: only the header (其它结果 …) places them
+    "other-variant-character-section4-transposed-blank-zeros": FormOptions(
+        wording=frozenset({"other_variant_character"}), section4_layout="transposed", blank_zeros=frozenset({3, 4})),
     "other-variant-character-with-subtotal-column": FormOptions(wording=frozenset({"other_variant_character"}),
                                                                 legal_person_subtotal=True),
 }
