@@ -22,6 +22,7 @@ from extractors.template import (
     SECTION4_COLUMN_KEYS,
     SECTION4_COLUMNS,
     SECTION4_GROUPS,
+    ColumnSpec,
 )
 
 
@@ -82,11 +83,10 @@ def _map_section4_by_group_rows(rows: list[Row], report: Report) -> bool:
     place; a table broken by a page keeps its right edge, not its label columns); without one, a
     group row needs its 5 values.
     """
-    order = sorted(SECTION4_GROUPS, key=lambda g: g.key != "litigation_after_review")
-    order = sorted(order, key=lambda g: g.key == "admin_review")
     header = _section4_header_columns(rows)
     read: set[str] = set()
     mapped = False
+    named_above: list[ColumnSpec] = []  # groups a merged label named for the unlabelled rows below it
     for row in rows:
         found = row.value_indices()
         positions = found[-5:]
@@ -99,7 +99,11 @@ def _map_section4_by_group_rows(rows: list[Row], report: Report) -> bool:
         if len(positions) < 5 or (header is None and not found):
             continue
         label = squeeze("".join(c.text for c in row.cells[: positions[0]]))
-        group = next((g for g in order if anchor_hits(label, g.anchors)), None)
+        named = _groups_named(label)
+        if not named and not has_label_text(row):
+            named = named_above[:1]
+        named_above = named[1:] if named else named_above[1:]
+        group = named[0] if named else None
         if group is None or (group.key in read and not row.value_indices()):
             continue  # a label tail broken off by a page (`直接起诉`) holds no values of its own
         read.add(group.key)
@@ -109,6 +113,28 @@ def _map_section4_by_group_rows(rows: list[Row], report: Report) -> bool:
             place_cell(report, 4, group.key, column, *value)
         mapped = True
     return mapped
+
+
+def _groups_named(label: str) -> list[ColumnSpec]:
+    """The groups a row label names, in reading order. Two names in one label are two rows whose
+    labels ran together (a borderless table draws the spanning 行政诉讼 between 直接起诉 and 复议后起诉):
+    the row takes the first, the unlabelled row below it the second. The longer names are matched
+    first, so the 复议 inside 未经复议 or 复议后起诉 is not also 行政复议."""
+    claimed: list[tuple[int, int]] = []
+    found: list[tuple[int, ColumnSpec]] = []
+    for group in sorted(SECTION4_GROUPS, key=lambda g: min(len(a) for a in g.anchors), reverse=True):
+        starts = []
+        for anchor in (squeeze(a) for a in group.anchors):
+            start = label.find(anchor)
+            while start >= 0:
+                span = (start, start + len(anchor))
+                if not any(span[0] < end and begin < span[1] for begin, end in claimed):
+                    claimed.append(span)
+                    starts.append(start)
+                start = label.find(anchor, start + 1)
+        if starts:
+            found.append((min(starts), group))
+    return [group for _, group in sorted(found, key=lambda item: item[0])]
 
 
 def _section4_header_columns(rows: list[Row]) -> tuple[Row, list[int]] | None:

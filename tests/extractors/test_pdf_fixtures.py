@@ -29,6 +29,8 @@ LAYOUTS = {
     "wrapped-labels-letter-spaced-title": PdfLayout(name="wrapped", wrap_labels=True, letter_spaced_title=True),
     "several-tables-per-page": PdfLayout(name="compact", compact=True, table_font_size=6.5),
     "no-ruling-lines-wrapped-labels": PdfLayout(name="borderless-wrapped", ruled=False, wrap_labels=True),
+    # the spanning 行政诉讼 sits between 直接起诉 and 复议后起诉: without rules their labels run together
+    "no-ruling-lines-section4-transposed": PdfLayout(name="borderless-t4", ruled=False, transpose_section4=True),
 }
 BLANK_ZEROS = PdfLayout(name="blank-zeros", blank_zeros=True)
 
