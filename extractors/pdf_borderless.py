@@ -9,13 +9,16 @@ numbers occupy, plus label columns to their left split where labels sit side by 
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractors.cell_text import squeeze
 from extractors.document import Grid, Provenance, SourceCell
 from extractors.pdf_text import join_wrapped, rounded_bbox
+from extractors.template import SECTION_HEADINGS
 
 # A printed value: a (signed) number, or a not-applicable marker standing in a value cell.
 _VALUE = re.compile(r"^([-−+]?[\d０-９][\d０-９,，.．]*%?|[—–\-/／无]|——)$")
@@ -171,6 +174,7 @@ def _region_from(lines: Sequence[Line], start: int, text_width: float) -> range 
     pitch = 3.5 * size  # the largest gap between two lines of one table (padding included)
     end = start + 1
     last_multi = start
+    body_follows = False
     while end < len(lines):
         line, previous = lines[end], lines[end - 1]
         if line.top - previous.bottom > pitch or line.size > size + 0.5:
@@ -178,9 +182,13 @@ def _region_from(lines: Sequence[Line], start: int, text_width: float) -> range 
         if len(line.segments) >= 2 or any(s.is_value for s in line.segments):
             last_multi = end  # a lone number is a value centred beside a wrapped label
         elif line.x1 - line.x0 > 0.75 * text_width:
+            body_follows = True
             break  # a full-width body line: the table has ended
         end += 1
     stop = last_multi + 1
+    tail = lines[stop:end]
+    if tail and not body_follows and all(abs(line.size - size) <= 0.5 and not _names_a_section(line) for line in tail):
+        stop = end  # rows of a label over blanks (a last row of blank zeros), in the table's own type
     while stop < len(lines) and _continues_cell(lines[stop - 1], lines[stop], size, text_width):
         stop += 1  # the wrapped tail of the last row's label
     region = lines[start:stop]
@@ -190,6 +198,12 @@ def _region_from(lines: Sequence[Line], start: int, text_width: float) -> range 
     if numbered < 1 or (multi < 2 and widest_row < 3):
         return None  # one row of several numbers is a table broken by a page; one pair is not
     return range(start, stop)
+
+
+def _names_a_section(line: Line) -> bool:
+    """A section heading (四、…行政复议、行政诉讼情况) set in the table's type ends the table."""
+    text = squeeze("".join(s.text for s in line.segments))
+    return any(squeeze(anchor) in text for anchors in SECTION_HEADINGS.values() for anchor in anchors)
 
 
 def _continues_cell(previous: Line, line: Line, size: float, text_width: float) -> bool:
@@ -208,6 +222,8 @@ def _grid(lines: Sequence[Line], source: str, page: int, column_gap_ratio: float
     row_labels = [s for line in lines for s in line.segments
                   if s.line in value_line_ids and not s.is_value and s.x1 <= value_columns[0][0]]
     label_right = max((s.x1 for s in row_labels), default=None)
+    if label_right is not None:
+        value_columns = sorted(value_columns + _header_only_columns(lines, value_line_ids, value_columns, label_right))
     label_columns = _label_columns(lines, label_right, column_gap_ratio) if label_right is not None else []
     layout = _Columns(label_columns, value_columns, label_right)
     blocks = _blocks([s for line in lines for s in line.segments], layout, value_line_ids, lines[0].size)
@@ -270,6 +286,45 @@ def _value_columns(segments: list[Segment], lines: Sequence[Line]) -> list[tuple
     beside = {_group_of(groups, s) for line in lines for s in _values_after_label(line)
               if any(_group_of(groups, t) in strong for t in _values_after_label(line) if t is not s)}
     return [(x0, x1) for x0, x1, count in groups if count >= 0.3 * strongest or (x0, x1) in beside]
+
+
+def _header_only_columns(lines: Sequence[Line], value_lines: set[int], value_columns: list[tuple[float, float]],
+                         label_right: float) -> list[tuple[float, float]]:
+    """Columns where no number stands, named by the header above them: blank = 0 tables can leave a
+    whole column empty (no 商业企业 request all year), and without it the values of every row would
+    be read one column to the left.
+
+    The header's cells are its leaf texts (a text spanning two cells named on a line below, as
+    法人或其他组织 does, is left out), each with its wrapped pieces. A cell over numbers owns their
+    column; a cell beside the numbers owns the nearest column if no other cell does, and is a column
+    of its own otherwise.
+    """
+    first_value_line = min(value_lines)
+    headers = [s for line in lines for s in line.segments
+               if s.line < first_value_line and not s.is_value and s.x0 >= label_right]
+
+    def overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return a[0] <= b[1] + 1 and b[0] <= a[1] + 1
+
+    def spans_cells(header: Segment) -> bool:
+        span = (header.x0, header.x1)
+        below = [(o.x0, o.x1) for o in headers if o.line > header.line and overlaps(span, (o.x0, o.x1))]
+        return any(not overlaps(a, b) for a, b in itertools.combinations(below, 2))
+
+    cells = _merge_intervals([(h.x0, h.x1) for h in headers if not spans_cells(h)], 0.0)
+    owned = {i for cell in cells for i, column in enumerate(value_columns) if overlaps(cell, column)}
+    beside = [cell for cell in cells if not any(overlaps(cell, column) for column in value_columns)]
+
+    def distance(cell: tuple[float, float], column: tuple[float, float]) -> float:
+        return abs((cell[0] + cell[1]) / 2 - (column[0] + column[1]) / 2)
+
+    own_columns = []
+    for cell in sorted(beside, key=lambda c: min(distance(c, column) for column in value_columns)):
+        nearest = min(range(len(value_columns)), key=lambda i: distance(cell, value_columns[i]))
+        if nearest in owned:
+            own_columns.append(cell)
+        owned.add(nearest)
+    return own_columns
 
 
 def _values_after_label(line: Line) -> list[Segment]:

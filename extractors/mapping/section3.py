@@ -19,6 +19,7 @@ from extractors.template import (
     SECTION3_GROUPS,
     SECTION3_LEGAL_PERSON_SUBTOTAL,
     SECTION3_ROWS,
+    SECTION3_SUBTOTALS,
 )
 
 
@@ -31,8 +32,10 @@ def map_section3(rows: list[Row], report: Report) -> None:
         rows = transpose(rows)
     placed = _section3_data_rows(rows)
     assign_section3_keys(placed)
+    headings = {id(item) for item in _group_headings(placed)}
     for item in placed:
-        if item.key is None or any((3, item.key, c) in report.cells for c in SECTION3_COLUMN_KEYS):
+        placed_before = any((3, item.key, c) in report.cells for c in SECTION3_COLUMN_KEYS)
+        if item.key is None or id(item) in headings or placed_before:
             continue
         for column, value in zip(SECTION3_COLUMN_KEYS, item.values, strict=True):
             place_cell(report, 3, item.key, column, *(value or (None, None)))
@@ -40,6 +43,18 @@ def map_section3(rows: list[Row], report: Report) -> None:
             place_cell(report, 3, item.key, SECTION3_LEGAL_PERSON_SUBTOTAL, *item.legal_person_subtotal)
     mark_unlocated(report, 3, [(r.key, c) for r in SECTION3_ROWS if _section3_printed(report, r.key)
                                 for c in SECTION3_COLUMN_KEYS])
+
+
+def _group_headings(placed: list[Placed]) -> list[Placed]:
+    """Subtotal rows with every cell blank over items that hold values: the group's label on a line
+    of its own (a table without rules prints the spanning （三）不予公开 between its items), not a
+    printed row of zeros, which its items would then have to be."""
+    def blank(item: Placed) -> bool:
+        return all(value is None or value[1].kind == "blank" for value in item.values)
+
+    items = {item.key: item for item in placed if item.key is not None}
+    return [item for item in placed if item.key in SECTION3_SUBTOTALS and blank(item) and any(
+        not blank(items[part]) for part in SECTION3_GROUPS[SECTION3_SUBTOTALS[item.key]] if part in items)]
 
 
 def _section3_printed(report: Report, key: str) -> bool:

@@ -30,6 +30,9 @@ LAYOUTS = {
     "several-tables-per-page": PdfLayout(name="compact", compact=True, table_font_size=6.5),
     "no-ruling-lines-wrapped-labels": PdfLayout(name="borderless-wrapped", ruled=False, wrap_labels=True),
     # the spanning 行政诉讼 sits between 直接起诉 and 复议后起诉: without rules their labels run together
+    # blank = 0 without rules: group labels stand on lines of their own, a column may hold no number
+    "no-ruling-lines-blank-zeros": PdfLayout(name="borderless-blank-zeros", ruled=False, blank_zeros=True,
+                                             table_font_size=6),
     "no-ruling-lines-section4-transposed": PdfLayout(name="borderless-t4", ruled=False, transpose_section4=True),
 }
 BLANK_ZEROS = PdfLayout(name="blank-zeros", blank_zeros=True)
