@@ -226,7 +226,8 @@ def _grid(lines: Sequence[Line], source: str, page: int, column_gap_ratio: float
         value_columns = sorted(value_columns + _header_only_columns(lines, value_line_ids, value_columns, label_right))
     label_columns = _label_columns(lines, label_right, column_gap_ratio) if label_right is not None else []
     layout = _Columns(label_columns, value_columns, label_right)
-    blocks = _blocks([s for line in lines for s in line.segments], layout, value_line_ids, lines[0].size)
+    segments = [part for line in lines for s in line.segments for part in _split_over_columns(s, layout)]
+    blocks = _blocks(segments, layout, value_line_ids, lines[0].size)
     by_index = {segment.line: line for line in lines for segment in line.segments}
     rows = _rows(blocks, layout, value_line_ids, by_index)
     return _to_grid(rows, layout.all, source, page)
@@ -300,20 +301,17 @@ def _header_only_columns(lines: Sequence[Line], value_lines: set[int], value_col
     of its own otherwise.
     """
     first_value_line = min(value_lines)
-    headers = [s for line in lines for s in line.segments
-               if s.line < first_value_line and not s.is_value and s.x0 >= label_right]
+    headers = [(*piece, s.line) for line in lines for s in line.segments
+               if s.line < first_value_line and not s.is_value and s.x0 >= label_right
+               for piece in _header_pieces(s, value_columns)]
 
-    def overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        return a[0] <= b[1] + 1 and b[0] <= a[1] + 1
+    def spans_cells(header: tuple[float, float, int]) -> bool:
+        below = [(x0, x1) for x0, x1, line in headers if line > header[2] and _overlaps(header[:2], (x0, x1))]
+        return any(not _overlaps(a, b) for a, b in itertools.combinations(below, 2))
 
-    def spans_cells(header: Segment) -> bool:
-        span = (header.x0, header.x1)
-        below = [(o.x0, o.x1) for o in headers if o.line > header.line and overlaps(span, (o.x0, o.x1))]
-        return any(not overlaps(a, b) for a, b in itertools.combinations(below, 2))
-
-    cells = _merge_intervals([(h.x0, h.x1) for h in headers if not spans_cells(h)], 0.0)
-    owned = {i for cell in cells for i, column in enumerate(value_columns) if overlaps(cell, column)}
-    beside = [cell for cell in cells if not any(overlaps(cell, column) for column in value_columns)]
+    cells = _stacked([(x0, x1) for x0, x1, line in headers if not spans_cells((x0, x1, line))])  # top line first
+    owned = {i for cell in cells for i, column in enumerate(value_columns) if _overlaps(cell, column)}
+    beside = [cell for cell in cells if not any(_overlaps(cell, column) for column in value_columns)]
 
     def distance(cell: tuple[float, float], column: tuple[float, float]) -> float:
         return abs((cell[0] + cell[1]) / 2 - (column[0] + column[1]) / 2)
@@ -325,6 +323,55 @@ def _header_only_columns(lines: Sequence[Line], value_lines: set[int], value_col
             own_columns.append(cell)
         owned.add(nearest)
     return own_columns
+
+
+def _stacked(pieces: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Header pieces, top line first, stacked into cells: a piece inside one cell (or holding it) is
+    that cell's wrapped text. A piece holding two cells is two cells' tails set as one and stays apart."""
+    cells: list[tuple[float, float]] = []
+    for x0, x1 in pieces:
+        nested = [i for i, (a, b) in enumerate(cells) if (a - 1 <= x0 and x1 <= b + 1) or (x0 - 1 <= a and b <= x1 + 1)]
+        if len(nested) == 1:
+            a, b = cells[nested[0]]
+            cells[nested[0]] = (min(a, x0), max(b, x1))
+        else:
+            cells.append((x0, x1))
+    return cells
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] + 1 and b[0] <= a[1] + 1
+
+
+def _header_pieces(segment: Segment, value_columns: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A header segment's extent, or its words' where they stand over different columns of numbers:
+    narrow columns can set their headers closer together than the gap that separates cells."""
+    words = [(w.x0, w.x1) for w in segment.words]
+    over = {i for word in words for i, column in enumerate(value_columns) if _overlaps(word, column)}
+    return words if len(over) >= 2 else [(segment.x0, segment.x1)]
+
+
+def _split_over_columns(segment: Segment, columns: _Columns) -> list[Segment]:
+    """A segment whose words stand in several cells, as one segment per cell: headers of narrow
+    columns set closer than the gap between cells (see `_header_pieces`), or a group label run into
+    the item label beside it (`（四）无法提供 2.没有现成信息…`, the item starting where its column does)."""
+    if segment.is_value or len(segment.words) < 2 or columns.label_right is None:
+        return [segment]
+    if segment.x0 < columns.label_right:
+        starts = [x0 for x0, _ in columns.labels]
+        opens = [any(abs(word.x0 - x0) <= 2 for x0 in starts) for word in segment.words]
+    elif len(_header_pieces(segment, columns.values)) >= 2:
+        cells = [columns.index_of(Segment([word], segment.line)) for word in segment.words]
+        opens = [i == 0 or cell != cells[i - 1] for i, cell in enumerate(cells)]
+    else:
+        return [segment]
+    parts: list[Segment] = []
+    for word, opens_cell in zip(segment.words, opens, strict=True):
+        if parts and not opens_cell:
+            parts[-1].words.append(word)
+        else:
+            parts.append(Segment([word], segment.line))
+    return parts
 
 
 def _values_after_label(line: Line) -> list[Segment]:

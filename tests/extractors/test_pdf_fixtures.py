@@ -33,6 +33,9 @@ LAYOUTS = {
     # blank = 0 without rules: group labels stand on lines of their own, a column may hold no number
     "no-ruling-lines-blank-zeros": PdfLayout(name="borderless-blank-zeros", ruled=False, blank_zeros=True,
                                              table_font_size=6),
+    # at 9 pt the headers of narrow columns stand closer than the gap that separates cells
+    "no-ruling-lines-blank-zeros-close-headers": PdfLayout(name="borderless-blank-zeros-9pt", ruled=False,
+                                                           blank_zeros=True, table_font_size=9),
     "no-ruling-lines-section4-transposed": PdfLayout(name="borderless-t4", ruled=False, transpose_section4=True),
 }
 BLANK_ZEROS = PdfLayout(name="blank-zeros", blank_zeros=True)
