@@ -60,9 +60,9 @@ def rows_between_rules(lines: Sequence[Line], rules: Sequence[HorizontalRule]) -
         taken.update(id(s) for s in band.segments)
     if not moved:
         return list(lines)
-    kept = [(index, [s for s in line.segments if id(s) not in taken] + moved.get(index, []), line.size)
+    kept = [([s for s in line.segments if id(s) not in taken] + moved.get(index, []), line.size)
             for index, line in enumerate(lines)]
-    rebuilt = sorted(((segments, size) for _, segments, size in kept if segments),
+    rebuilt = sorted(((segments, line_size) for segments, line_size in kept if segments),
                      key=lambda item: min(s.top for s in item[0]))
     return [Line([Segment(s.words, number) for s in sorted(segments, key=lambda s: s.x0)], line_size)
             for number, (segments, line_size) in enumerate(rebuilt)]
