@@ -100,19 +100,21 @@ def horizontal_rules(ink: np.ndarray, dpi: int) -> list[HorizontalRule]:
     ideograph stroke (一) in a large font is several millimetres wide, a row border spans columns.
     """
     length = max(int(dpi * _HORIZONTAL_RULE_INCHES), 10)
-    return [HorizontalRule(y + h / 2, x, x + w) for y, x, h, w in _strokes(ink.T, dpi, (1, length))]
+    return [HorizontalRule(y + h / 2, x, x + w) for x, y, w, h in _strokes(ink, dpi, (length, 1))]
 
 
 def _strokes(ink: np.ndarray, dpi: int, kernel_size: tuple[int, int]) -> list[tuple[float, float, float, float]]:
-    """(x, y, width, height) of the thin vertical strokes at least `kernel_size[1]` tall."""
+    """(x, y, width, height) of the thin strokes as long as the (width, height) kernel along its long side."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size)
-    lines = cv2.morphologyEx(np.ascontiguousarray(ink), cv2.MORPH_OPEN, kernel)
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
     lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(lines)
+    length, along_x = max(kernel_size), kernel_size[0] > kernel_size[1]
     strokes = []
     for index in range(1, count):
         x, y, w, h = (float(v) for v in stats[index][:4])
-        if h >= kernel_size[1] and w <= dpi * 0.05:
+        long_side, thickness = (w, h) if along_x else (h, w)
+        if long_side >= length and thickness <= dpi * 0.05:
             strokes.append((x, y, w, h))
     return strokes
 
