@@ -15,6 +15,8 @@ from extractors.ocr.engine import OcrBox
 # A text box this many times wider than tall has a reliable baseline angle.
 _LONG_BOX = 4.0
 _MAX_SKEW_DEGREES = 5.0
+# A horizontal rule is at least half an inch long (a table row border spans at least one cell).
+_HORIZONTAL_RULE_INCHES = 0.5
 # The share of a box's ink, at each edge, taken for specks and strays rather than its glyphs.
 _STRAY_INK = 0.01
 
@@ -26,6 +28,15 @@ class Rule:
     x: float
     top: float
     bottom: float
+
+
+@dataclass(frozen=True)
+class HorizontalRule:
+    """A horizontal ruling line of a table (a row border), in page pixels of the deskewed image."""
+
+    y: float
+    x0: float
+    x1: float
 
 
 def ink_image(rgb: np.ndarray) -> np.ndarray:
@@ -79,17 +90,33 @@ def _rule_length(dpi: int) -> int:
 
 def vertical_rules(ink: np.ndarray, dpi: int) -> list[Rule]:
     """Vertical table rules: dark strokes at least ~4 mm tall that survive a tall thin opening."""
-    min_length = _rule_length(dpi)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_length))
+    return [Rule(x + w / 2, y, y + h) for x, y, w, h in _strokes(ink, dpi, (1, _rule_length(dpi)))]
+
+
+def horizontal_rules(ink: np.ndarray, dpi: int) -> list[HorizontalRule]:
+    """Horizontal table rules: dark strokes at least ~13 mm long that survive a long flat opening.
+
+    Longer than a vertical rule's minimum: a dash standing for "not applicable" (——) or a long
+    ideograph stroke (一) in a large font is several millimetres wide, a row border spans columns.
+    """
+    length = max(int(dpi * _HORIZONTAL_RULE_INCHES), 10)
+    return [HorizontalRule(y + h / 2, x, x + w) for x, y, w, h in _strokes(ink, dpi, (length, 1))]
+
+
+def _strokes(ink: np.ndarray, dpi: int, kernel_size: tuple[int, int]) -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) of the thin strokes as long as the (width, height) kernel along its long side."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size)
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
     lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(lines)
-    rules = []
+    length, along_x = max(kernel_size), kernel_size[0] > kernel_size[1]
+    strokes = []
     for index in range(1, count):
-        x, y, w, h = (int(v) for v in stats[index][:4])
-        if h >= min_length and w <= dpi * 0.05:
-            rules.append(Rule(x + w / 2, float(y), float(y + h)))
-    return rules
+        x, y, w, h = (float(v) for v in stats[index][:4])
+        long_side, thickness = (w, h) if along_x else (h, w)
+        if long_side >= length and thickness <= dpi * 0.05:
+            strokes.append((x, y, w, h))
+    return strokes
 
 
 def glyph_ink(ink: np.ndarray, dpi: int) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 OCR boxes become positioned words in PDF points; the borderless-table builder and the paragraph
 grouping of the PDF reader then run on them unchanged. Vertical ruling lines found in the image
-split a printed line where a cell border runs, even when the numbers sit close to it.
+split a printed line where a cell border runs, even when the numbers sit close to it; horizontal
+ones gather a ruled row's wrapped label and its numbers onto one line (extractors/ocr/bands.py).
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from extractors.document import Block, Grid, Provenance, SourceCell, TextBlock
+from extractors.ocr.bands import rows_between_rules
 from extractors.ocr.engine import OcrBox, OcrSettings, recognise
 from extractors.ocr.image import (
+    HorizontalRule,
     Rule,
     deskew_corners,
     glyph_ink,
+    horizontal_rules,
     ink_extent,
     ink_image,
     rotation,
@@ -61,6 +65,8 @@ def read_page_image(rgb: np.ndarray, source: str, page_number: int, settings: Oc
     words = _sized_by_line([_placed(box, matrix, glyphs, scale) for box in boxes])
     rules = [Rule(r.x / scale, r.top / scale, r.bottom / scale) for r in vertical_rules(ink, settings.dpi)]
     lines = [_split_at_rules(line, rules) for line in build_lines([w.word for w in words], _COLUMN_GAP_RATIO)]
+    row_rules = [HorizontalRule(r.y / scale, r.x0 / scale, r.x1 / scale) for r in horizontal_rules(ink, settings.dpi)]
+    lines = rows_between_rules(lines, row_rules)
     placed: list[tuple[float, Block]] = []
     consumed: set[int] = set()
     if lines:
