@@ -10,23 +10,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from expectations.cross_report import evaluate_cross_report
-from extractors.report import Report
-from tests.warehouse.builders import make_report, township
+from extractors.report import Agency, Report
+from tests.warehouse.builders import CellValues, make_report, section3, township
 from warehouse.connection import open_readonly
-from warehouse.loader import load_batch
+from warehouse.loader import LoadSummary, load_batch
 
 BINHE = township("滨河镇")
-
-
-def carried(year: int, carried_over: int, carried_forward: int, source: str, version: int = 0) -> Report:
-    values = {(3, "new_requests", "total"): 10, (3, "carried_over", "total"): carried_over,
-              (3, "carried_forward", "total"): carried_forward}
-    return make_report(BINHE, year, values, source=source, version=version)
+SHAPOTOU = Agency(name="沙坡头区", level="county", province="宁夏回族自治区", city="中卫市", county="沙坡头区",
+                  code="640502", scope="aggregate")
 
 
 def check_results(warehouse: Path) -> list[tuple[object, ...]]:
     with open_readonly(warehouse) as con:
         return sorted(con.execute("SELECT report_id, rule, status, severity, detail FROM check_results").fetchall())
+
+
+def run_by_run_and_at_once(tmp_path: Path, first: list[Report], second: list[Report],
+                           current: list[Report]) -> tuple[LoadSummary, Path, Path]:
+    """`first` then `second` loaded in two runs, and the reports left `current` loaded in one."""
+    run_by_run, at_once = tmp_path / "run-by-run.duckdb", tmp_path / "at-once.duckdb"
+    load_batch(run_by_run, first, cross_report=evaluate_cross_report)
+    summary = load_batch(run_by_run, second, cross_report=evaluate_cross_report)
+    load_batch(at_once, current, cross_report=evaluate_cross_report)
+    return summary, run_by_run, at_once
+
+
+def carried(year: int, carried_over: int, carried_forward: int, source: str, version: int = 0) -> Report:
+    values: CellValues = {(3, "new_requests", "total"): 10, (3, "carried_over", "total"): carried_over,
+                          (3, "carried_forward", "total"): carried_forward}
+    return make_report(BINHE, year, values, source=source, version=version)
 
 
 def test_a_cross_year_result_whose_last_year_report_was_superseded_is_removed(tmp_path: Path) -> None:
@@ -36,14 +48,22 @@ def test_a_cross_year_result_whose_last_year_report_was_superseded_is_removed(tm
     last_year = carried(2023, 0, 3, "reports/older.pdf")
     republished = carried(2022, 0, 3, "reports/older.pdf", version=1)  # same URL, now the 2022 report
 
-    run_by_run = tmp_path / "run-by-run.duckdb"
-    load_batch(run_by_run, [last_year, this_year], cross_report=evaluate_cross_report)
-    assert ("Y-1", "fail") in {(rule, status) for _, rule, status, *_ in check_results(run_by_run)}
-    second = load_batch(run_by_run, [republished], cross_report=evaluate_cross_report)
-
-    at_once = tmp_path / "at-once.duckdb"
-    load_batch(at_once, [republished, this_year], cross_report=evaluate_cross_report)
+    second, run_by_run, at_once = run_by_run_and_at_once(tmp_path, [last_year, this_year], [republished],
+                                                         [republished, this_year])
 
     assert check_results(run_by_run) == check_results(at_once)
     assert not [row for row in check_results(run_by_run) if row[1].startswith("Y-")]
     assert second.check_results_removed == 4 and second.published  # Y-1, Y-2, Y-3, T2-3 of the 2024 report
+
+
+def test_an_aggregate_result_whose_constituents_were_superseded_is_removed(tmp_path: Path) -> None:
+    """The county's aggregate loses its only constituent of that year: no P-1 is left to compare."""
+    county = make_report(SHAPOTOU, 2023, section3(new_requests=5), source="reports/county-2023.pdf")
+    township_2023 = make_report(BINHE, 2023, section3(new_requests=9), source="reports/binhe.pdf")
+    republished = make_report(BINHE, 2022, section3(new_requests=9), source="reports/binhe.pdf", version=1)
+
+    second, run_by_run, at_once = run_by_run_and_at_once(tmp_path, [county, township_2023], [republished],
+                                                         [county, republished])
+
+    assert check_results(run_by_run) == check_results(at_once)
+    assert second.check_results_removed == 1  # the P-1 failure of 2023 (5 < 9)
