@@ -25,8 +25,6 @@ CONTENT = {  # table → columns that do not depend on when the run happened
     "quarantine": "report_id, source, reason",
     "check_results": "report_id, rule, status",
 }
-
-
 EVIDENCE = {"check_results": "severity, detail"}  # shown beside a differing row, not compared
 
 
@@ -49,10 +47,10 @@ def differences(clean: Path, rerun: Path) -> str:
     lines = []
     for table, columns in CONTENT.items():
         width = columns.count(",") + 1
+        shown = ", ".join([columns, *([EVIDENCE[table]] if table in EVIDENCE else [])])
         rows = {}
         for name, warehouse in (("clean", clean), ("rerun", rerun)):
             with duckdb.connect(str(warehouse), read_only=True) as con:
-                shown = ", ".join([columns, *([EVIDENCE[table]] if table in EVIDENCE else [])])
                 rows[name] = sorted(con.execute(f"SELECT {shown} FROM {table}").fetchall(), key=repr)
         for this, other in (("clean", "rerun"), ("rerun", "clean")):
             extra = Counter(row[:width] for row in rows[this]) - Counter(row[:width] for row in rows[other])
