@@ -30,7 +30,9 @@ from warehouse.schema import ensure_schema, refresh_agency_year
 __all__ = ["FETCH_COLUMNS", "CrossReportRules", "DocumentVersion", "LoadSummary", "load_batch", "reload_batch"]
 
 # Rules over the warehouse as this batch leaves it (expectations.cross_report.evaluate_cross_report):
-# called inside the batch's transaction, so their results commit with it.
+# called inside the batch's transaction, so their results commit with it. What it returns is the
+# whole truth for the rules outside the per-report suite (`report_rules`): a result it no longer
+# gives (the pair it compared is gone) is removed, so these results never depend on load history.
 CrossReportRules = Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
 FETCH_COLUMNS = ("url", "final_url", "status", "bytes", "sha256", "content_type", "etag", "last_modified",
                  "not_modified", "elapsed_ms", "source_name", "kind", "fetched_at", "error")
@@ -45,12 +47,14 @@ class LoadSummary:
     quarantined: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # seen before: nothing added
     check_results_written: int = 0
+    check_results_removed: int = 0  # cross-report results whose reports are no longer a pair
     fetches_logged: int = 0
     published: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.loaded or self.quarantined or self.check_results_written or self.fetches_logged)
+        return bool(self.loaded or self.quarantined or self.check_results_written or self.check_results_removed
+                    or self.fetches_logged)
 
     def __str__(self) -> str:
         return (f"{len(self.loaded)} loaded, {len(self.replaced)} replaced, {len(self.quarantined)} quarantined, "
@@ -80,7 +84,7 @@ def load_batch(warehouse: Path | str, reports: Sequence[Report], check_results: 
         batch.load(reports)
         checks_changed = _upsert_check_results(con, check_results, summary) if check_results is not None else []
         if cross_report is not None:
-            checks_changed += _upsert_check_results(con, cross_report(con), summary)
+            checks_changed += _replace_cross_report_results(con, cross_report(con), summary, keep=check_results)
         summary.fetches_logged = _insert_fetches(con, fetches or (), batch.now)
         refresh_agency_year(con, [*summary.loaded, *checks_changed], agency_ids=batch.agency_ids)
         _finish(con, publish, summary.changed or is_new_file)
@@ -308,6 +312,30 @@ def _upsert_check_results(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, s
     return sorted({rid for rid, *_ in changed})
 
 
+def _replace_cross_report_results(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, summary: LoadSummary,
+                                  keep: pd.DataFrame | None = None) -> list[str]:
+    """Upsert the cross-report results, then remove every result of a rule outside the per-report
+    suite that they no longer contain (unless `keep`, the batch's explicit results, holds it).
+
+    An upsert alone left a Y-1 behind when last year's report was superseded by one of another year:
+    a warehouse loaded in two runs then differed from one loaded in one. Returns the report ids whose
+    results changed.
+    """
+    changed = _upsert_check_results(con, frame, summary)
+    given = pd.concat([source[["report_id", "rule"]] for source in (frame, keep) if source is not None])
+    con.register("cross_report_given", given.astype(str))
+    try:
+        stale = con.execute("""
+            DELETE FROM check_results AS c
+            WHERE rule NOT IN (SELECT rule FROM report_rules) AND NOT EXISTS (
+                SELECT 1 FROM cross_report_given AS g WHERE g.report_id = c.report_id AND g.rule = c.rule)
+            RETURNING report_id""").fetchall()
+    finally:
+        con.unregister("cross_report_given")
+    summary.check_results_removed += len(stale)
+    return sorted({*changed, *(rid for (rid,) in stale)})
+
+
 def _check_key(row: Any) -> tuple[Any, ...]:
     report_id, rule, status, severity, detail, cells = tuple(row)
     cell_list = [] if cells is None or (isinstance(cells, float) and pd.isna(cells)) else list(cells)
@@ -345,7 +373,8 @@ def reload_batch(warehouse: Path | str, reports: Sequence[Report], *, documents:
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, sha256)", [[r.sha256 for r in reports]])
         batch = _Batch(con, datetime.now(UTC), {d.sha256: d for d in documents}, summary)
         batch.load(reports)
-        checks_changed = _upsert_check_results(con, cross_report(con), summary) if cross_report is not None else []
+        checks_changed = (_replace_cross_report_results(con, cross_report(con), summary)
+                          if cross_report is not None else [])
         for report in unchanged:
             con.execute("UPDATE documents SET extractor_version = ? WHERE sha256 = ?",
                         [report.extractor_version, report.sha256])

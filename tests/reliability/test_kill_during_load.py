@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -24,18 +25,40 @@ CONTENT = {  # table → columns that do not depend on when the run happened
     "quarantine": "report_id, source, reason",
     "check_results": "report_id, rule, status",
 }
+EVIDENCE = {"check_results": "severity, detail"}  # shown beside a differing row, not compared
 
 
 def run(folder: Path, warehouse: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([XXGK, "run", "--source", str(folder), "--warehouse", str(warehouse),
-                             "--data", str(warehouse.parent / "data")], env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """`xxgk run` in the background; its output is appended to run.log beside the warehouse."""
+    with open(warehouse.parent / "run.log", "ab") as log:
+        return subprocess.Popen([XXGK, "run", "--source", str(folder), "--warehouse", str(warehouse),
+                                 "--data", str(warehouse.parent / "data")], env={**os.environ, **env},
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def content(warehouse: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {table: sorted(con.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
                 for table, columns in CONTENT.items()}
+
+
+def differences(clean: Path, rerun: Path) -> str:
+    """The rows only one of the two warehouses holds, per table, with their evidence, and the runs' output."""
+    lines = []
+    for table, columns in CONTENT.items():
+        width = columns.count(",") + 1
+        shown = ", ".join([columns, *([EVIDENCE[table]] if table in EVIDENCE else [])])
+        rows = {}
+        for name, warehouse in (("clean", clean), ("rerun", rerun)):
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                rows[name] = sorted(con.execute(f"SELECT {shown} FROM {table}").fetchall(), key=repr)
+        for this, other in (("clean", "rerun"), ("rerun", "clean")):
+            extra = Counter(row[:width] for row in rows[this]) - Counter(row[:width] for row in rows[other])
+            lines += [f"{table} only in the {this} run: {row}" for row in rows[this] if row[:width] in extra]
+    for warehouse in (clean, rerun):
+        lines.append(f"--- {warehouse.parent.name}/run.log (end) ---")
+        lines.append((warehouse.parent / "run.log").read_text(errors="replace")[-3000:])
+    return "\n".join(lines)
 
 
 def test_kill_9_during_the_load_then_an_identical_rerun(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -60,4 +83,4 @@ def test_kill_9_during_the_load_then_an_identical_rerun(cli_env: dict[str, str],
 
     assert run(folder, killed, cli_env).wait(timeout=300) == 0
     assert not list(killed.parent.glob("w.duckdb.writing-*")), "the next writer removes a dead writer's copy"
-    assert content(killed) == content(clean)
+    assert content(killed) == content(clean), differences(clean, killed)
