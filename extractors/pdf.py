@@ -30,7 +30,7 @@ from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_t
 from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
-from extractors.pdfium_page import PdfiumPage, UntrustedPage, parse_page
+from extractors.pdfium_page import PdfiumPage, TooManyShapes, UntrustedPage, parse_page
 
 # One lock per process: threads take turns in PDFium, processes (the extraction pool) do not.
 _PDFIUM_LOCK = threading.Lock()
@@ -138,27 +138,40 @@ def _survey(pdf: pypdfium2.PdfDocument, source: str, max_shapes: int, settings: 
 
 def _survey_page(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shapes: int, survey: _Survey,
                  doctop: float) -> PdfiumPage | None:
-    """Record whether page `index` has a usable text layer; its PDFium parse when the fast path reads it."""
+    """Record whether page `index` has a usable text layer; its PDFium parse when the fast path reads it.
+
+    A page that draws over `max_shapes` shapes is refused: the fast path's parse counts them
+    before building anything, any other page is counted by `count_shapes`.
+    """
     page = pdf[index]
     try:
-        if count_shapes(page, max_shapes) > max_shapes:
-            raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes")
         textpage = page.get_textpage()
         try:
             has_text = usable_text_layer(textpage.get_text_range())
             survey.text_pages.append(has_text)
-            if not has_text or not survey.fast:
-                return None
-            try:
-                return parse_page(page, textpage, index + 1, doctop)
-            except UntrustedPage as why:
-                survey.fast, survey.untrusted = False, str(why)
-                survey.fast_blocks.clear()
-                return None
+            parsed = _parse_trusted(page, textpage, index, survey, doctop, max_shapes) if has_text else None
+            if parsed is None and count_shapes(page, max_shapes) > max_shapes:
+                raise TooManyShapes
+            return parsed
         finally:
             textpage.close()
+    except TooManyShapes:
+        raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes") from None
     finally:
         page.close()
+
+
+def _parse_trusted(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, index: int, survey: _Survey,
+                   doctop: float, max_shapes: int) -> PdfiumPage | None:
+    """The page's PDFium parse while the fast path reads the file; None once a page cannot be trusted."""
+    if not survey.fast:
+        return None
+    try:
+        return parse_page(page, textpage, index + 1, doctop, max_shapes)
+    except UntrustedPage as why:
+        survey.fast, survey.untrusted = False, str(why)
+        survey.fast_blocks.clear()
+        return None
 
 
 def _with_ocr(reader: str, ocr_blocks: dict[int, list[Block]]) -> str:
