@@ -1,7 +1,8 @@
 """The ruled-table shortcuts give pdfplumber's own answers, page by page, on both parses.
 
-`extractors/pdf_lattice.py` replaces pdfplumber's cell search and `pdf_ruled._cell_text` its
-per-cell `extract_text` for one-line cells; both claim to return exactly what pdfplumber would.
+`extractors/pdf_lattice.py` replaces pdfplumber's cell search and grouping of cells into tables,
+and `pdf_ruled._cell_text` its per-cell `extract_text` for one-line cells; each claims to return
+exactly what pdfplumber would.
 Every page of the rendered layouts, the committed PDFs and the real corpus is checked against
 pdfplumber itself, on the PDFium parse and on pdfminer's.
 """
@@ -17,10 +18,11 @@ import pdfplumber
 import pypdfium2
 import pytest
 from pdfplumber.table import TableSettings, edges_to_intersections
+from pdfplumber.table import cells_to_tables as pdfplumber_tables
 from pdfplumber.table import intersections_to_cells as pdfplumber_cells
 from pdfplumber.utils import extract_text
 
-from extractors.pdf_lattice import _LatticeFinder, intersections_to_cells
+from extractors.pdf_lattice import _LatticeFinder, cells_to_tables, intersections_to_cells
 from extractors.pdf_ruled import _cell_chars, _cell_text, find_ruled_tables, is_visible_edge
 from extractors.pdfium_page import parse_page
 from tests.extractors.test_fast_path_equivalence import COMMITTED
@@ -55,7 +57,9 @@ def check_page(page: Any) -> int:
     settings = finder.settings
     intersections = edges_to_intersections(finder.edges, settings.intersection_x_tolerance,
                                            settings.intersection_y_tolerance)
-    assert intersections_to_cells(intersections) == pdfplumber_cells(intersections)
+    cells = intersections_to_cells(intersections)
+    assert cells == pdfplumber_cells(intersections)
+    assert cells_to_tables(cells) == pdfplumber_tables(cells)
     compared = 0
     for table in find_ruled_tables(page):
         for row in table.rows:
