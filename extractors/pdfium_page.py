@@ -141,8 +141,8 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
             index += 1
         if not matrix_of(raw, at, matrix_ref) or not box_of(raw, at, rect_ref):
             raise UntrustedPage(f"page {page_number}: PDFium gives no box for a glyph")
-        a, d = matrix.a, matrix.d
-        if matrix.b or matrix.c or a <= 0 or d <= 0:
+        d = matrix.d
+        if matrix.b or matrix.c or matrix.a <= 0 or d <= 0:
             raise UntrustedPage(f"page {page_number} has rotated, mirrored or skewed text")
         size = font_size(raw, at) * d
         x0, x1, y0 = rect.left, rect.right, rect.bottom
@@ -150,8 +150,7 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
         top = height - y1
         chars.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0, "top": top,
                       "bottom": height - y0, "doctop": doctop + top, "page_number": page_number,
-                      "object_type": "char", "text": text, "size": size, "upright": True, "adv": x1 - x0,
-                      "matrix": (a, 0.0, 0.0, d, matrix.e, matrix.f)})
+                      "object_type": "char", "text": text, "size": size, "upright": True, "adv": x1 - x0})
     return chars
 
 
