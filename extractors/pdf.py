@@ -15,7 +15,7 @@ import statistics
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pdfplumber
@@ -182,19 +182,48 @@ def _with_ocr(reader: str, ocr_blocks: dict[int, list[Block]]) -> str:
 def _read_reference(data: bytes, text_pages: list[bool], ocr_blocks: dict[int, list[Block]], document: Document,
                     settings: PdfSettings) -> Document:
     """pdfplumber parses each page with text exactly once (pdfminer: slow, but the reference)."""
-    source = document.source
     document.extractor = _with_ocr(REFERENCE, ocr_blocks)
+    read = dict(_reference_pages(data, document.source, {i + 1 for i, has_text in enumerate(text_pages) if has_text},
+                                 settings))
+    for index in range(len(text_pages)):
+        document.blocks.extend(read.get(index + 1, ocr_blocks.get(index, [])))
+    return document
+
+
+def reread_pages(data: bytes, document: Document, pages: set[int], settings: PdfSettings | None = None) -> Document:
+    """A fast-path `document` with `pages` (1-based) read again on the reference path, the others kept.
+
+    Pages read from their images keep their blocks: the reference path reads them the same way.
+    """
+    again = {number for number in pages if number not in document.ocr_page_numbers}
+    read = dict(_reference_pages(data, document.source, again, settings or PdfSettings()))
+    blocks: list[Block] = []
+    placed: set[int] = set()
+    for block in document.blocks:
+        number = block.provenance.page
+        if number is None or number not in read:
+            blocks.append(block)
+        elif number not in placed:  # the page's blocks, read again, where its first block was
+            blocks.extend(read[number])
+            placed.add(number)
+    return replace(document, blocks=blocks)
+
+
+def _reference_pages(data: bytes, source: str, numbers: set[int], settings: PdfSettings
+                     ) -> Iterator[tuple[int, list[Block]]]:
+    """Each page of `numbers` (1-based) parsed once by pdfplumber and read, in page order.
+
+    Every page is opened so that positions down the document (`doctop`) are those of a whole read.
+    """
     with _parsed(source, "open"):
         plumber = pdfplumber.open(io.BytesIO(data))
     with plumber:
-        for page, has_text in zip(plumber.pages, text_pages, strict=True):
-            if has_text:
+        for page in plumber.pages:
+            if page.page_number in numbers:
                 with _parsed(source, f"page {page.page_number}"):
                     page.objects  # noqa: B018 - parse the page once, here, where parse errors are caught
-                document.blocks.extend(_read_page(page, source, settings))
-            document.blocks.extend(ocr_blocks.get(page.page_number - 1, []))
+                yield page.page_number, _read_page(page, source, settings)
             page.close()
-    return document
 
 
 @contextmanager
