@@ -16,20 +16,19 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import pdfplumber
 import pypdfium2
 from pdfplumber.page import Page
-from pdfplumber.utils import extract_words
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.extract import ExtractSettings
 from extractors.ocr.text_layer import usable_text_layer
-from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
+from extractors.pdf_borderless import Line, build_lines, find_borderless_tables
 from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
+from extractors.pdf_words import page_words
 from extractors.pdfium_page import PdfiumPage, TooManyShapes, UntrustedPage, parse_page
 
 # One lock per process: threads take turns in PDFium, processes (the extraction pool) do not.
@@ -280,7 +279,8 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
         placed.append((table.bbox[1], ruled_grid(page, table, source)))
     table_boxes = [t.bbox for t in tables]
     outside = [char for char in page.chars if not _inside_any(char, table_boxes)]
-    lines = build_lines(_words(outside, settings), settings.column_gap_ratio)
+    lines = build_lines(page_words(outside, settings.word_x_tolerance, settings.word_y_tolerance),
+                        settings.column_gap_ratio)
     consumed: set[int] = set()
     if settings.borderless_tables and lines:
         text_width = max(line.x1 for line in lines) - min(line.x0 for line in lines)
@@ -300,13 +300,6 @@ def _inside_any(obj: dict[str, float], boxes: Iterable[tuple[float, float, float
     x = (obj["x0"] + obj["x1"]) / 2
     y = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-
-def _words(chars: list[dict[str, Any]], settings: PdfSettings) -> list[Word]:
-    """pdfplumber's words of these chars (what `Page.extract_words` does with a page's chars)."""
-    raw = extract_words(chars, x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-                        extra_attrs=["size"])
-    return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], float(w["size"])) for w in raw]
 
 
 def _text_line(line: Line) -> TextLine:
