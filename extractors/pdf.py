@@ -13,9 +13,10 @@ from __future__ import annotations
 import io
 import statistics
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pdfplumber
 import pypdfium2
@@ -278,7 +279,7 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     for table in tables:
         placed.append((table.bbox[1], ruled_grid(page, table, source)))
     table_boxes = [t.bbox for t in tables]
-    outside = [char for char in page.chars if not _inside_any(char, table_boxes)]
+    outside = _outside(page.chars, table_boxes)
     lines = build_lines(page_words(outside, settings.word_x_tolerance, settings.word_y_tolerance),
                         settings.column_gap_ratio)
     consumed: set[int] = set()
@@ -296,10 +297,19 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     return [block for _, block in placed]
 
 
-def _inside_any(obj: dict[str, float], boxes: Iterable[tuple[float, float, float, float]]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+def _outside(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
+    """The chars whose centre lies in none of the boxes (edges count as inside)."""
+    if not boxes:
+        return list(chars)
+    kept = []
+    for char in chars:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept
 
 
 def _text_line(line: Line) -> TextLine:

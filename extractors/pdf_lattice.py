@@ -11,10 +11,11 @@ the search order, and so every cell found, is pdfplumber's. The grouping of cell
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from typing import Any
 
 from pdfplumber.page import Page
-from pdfplumber.table import Table, TableFinder, TableSettings, edges_to_intersections
+from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, edges_to_intersections
 from pdfplumber.utils import obj_to_bbox
 
 Point = tuple[float, float]
@@ -36,7 +37,20 @@ class _LatticeFinder(TableFinder):
         self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
                                                     settings.intersection_y_tolerance)
         self.cells = intersections_to_cells(self.intersections)
-        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+        self.tables: list[Table] = [_Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+class _Table(Table):
+    """pdfplumber's Table with its box and rows computed once: pdfplumber recomputes them on every
+    access, and a ruled table's reading asks for them several times. Its cells never change."""
+
+    @cached_property
+    def bbox(self) -> Box:
+        return super().bbox
+
+    @cached_property
+    def rows(self) -> list[CellGroup]:
+        return super().rows
 
 
 def intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
