@@ -109,7 +109,7 @@ def extract_bytes(data: bytes, source: str, *, http_charset: str | None = None,
     report.extractor, report.extractor_fallback = doc.extractor or doc.format, doc.fallback
     report = build_report(doc, report)
     if report.extractor == "pdfium" and _doubtful(report):
-        report = _reference_if_better(data, report)
+        report = _reference_if_better(data, doc, report)
     return report
 
 
@@ -120,20 +120,36 @@ def _doubtful(report: Report) -> bool:
         return True
     if any(cell.flags & {"not_found", "unlocated"} for cell in report.cells.values()):
         return True
+    return bool(_failed_sums(report))
+
+
+def _failed_sums(report: Report) -> list[tuple[str, ...]]:
+    """The operands (flat cell keys) of each sum of docs/format.md §5 that fails on this reading."""
     record = {flat_key(*key): cell.value for key, cell in report.cells.items()}
-    return any(evaluate_equation(e, record)[0] == CheckStatus.FAIL for e in (*SECTION3_SUMS, *SECTION4_SUMS))
+    failed = []
+    for equation in (*SECTION3_SUMS, *SECTION4_SUMS):
+        status, choice = evaluate_equation(equation, record)
+        if status == CheckStatus.FAIL:
+            failed.append(equation.keys(choice))
+    return failed
 
 
-def _reference_if_better(data: bytes, fast: Report) -> Report:
+def _reference_if_better(data: bytes, fast_doc: Document, fast: Report) -> Report:
     """A PDF whose fast-path reading looks doubtful, read again by pdfplumber; kept if that reading does not.
 
     The two paths give the same answers on every PDF we have (tests/extractors/
     test_fast_path_equivalence.py); this guards the files nobody has shown us, at the price of
-    a second read for reports that fail anyway.
+    a second read for reports that fail anyway. Most such reports fail a sum as printed, in one
+    table: when the doubt lies on cells with pages, those pages are read again first, the others
+    kept from the fast reading (which the reference would read alike). If that reading is
+    doubtful too, so would the whole file's be, and the fast reading is kept without it.
     """
-    from extractors.pdf import REFERENCE, PdfSettings, read_pdf
+    from extractors.pdf import REFERENCE, PdfSettings, read_pdf, reread_pages
 
     try:
+        pages = _doubtful_pages(fast)
+        if pages and _doubtful(build_report(reread_pages(data, fast_doc, pages), Report(fast.source, fast.sha256))):
+            return fast
         doc = read_pdf(data, fast.source, PdfSettings(reader=REFERENCE))
     except (UnreadableDocument, UnsupportedDocument):
         return fast
@@ -141,6 +157,21 @@ def _reference_if_better(data: bytes, fast: Report) -> Report:
     reference = build_report(doc, Report(fast.source, fast.sha256, format=doc.format, extractor=REFERENCE,
                                          extractor_fallback=why))
     return fast if _doubtful(reference) else reference
+
+
+def _doubtful_pages(report: Report) -> set[int]:
+    """The pages of the cells that make a reading doubtful (`_doubtful`); empty when some of them
+    have no page (a table not read, a cell not found or not located, an operand missing)."""
+    if report.status != ReportStatus.OK:
+        return set()
+    cells = {flat_key(*key): cell for key, cell in report.cells.items()}
+    doubtful = [cell for cell in cells.values() if cell.flags & {"not_found", "unlocated"}]
+    for keys in _failed_sums(report):
+        if any(key not in cells for key in keys):
+            return set()
+        doubtful.extend(cells[key] for key in keys)
+    pages = {cell.provenance.page if cell.provenance else None for cell in doubtful}
+    return set() if None in pages else {page for page in pages if page is not None}
 
 
 def build_report(doc: Document, report: Report) -> Report:

@@ -13,24 +13,24 @@ from __future__ import annotations
 import io
 import statistics
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pdfplumber
 import pypdfium2
 from pdfplumber.page import Page
-from pdfplumber.utils import extract_words
 
 from extractors.document import Block, Document, Provenance, TextBlock, UnreadableDocument, UnsupportedDocument
 from extractors.extract import ExtractSettings
 from extractors.ocr.text_layer import usable_text_layer
-from extractors.pdf_borderless import Line, Word, build_lines, find_borderless_tables
+from extractors.pdf_borderless import Line, build_lines, find_borderless_tables
 from extractors.pdf_bounds import count_shapes, page_over_content_limit
 from extractors.pdf_ruled import find_ruled_tables, ruled_grid
 from extractors.pdf_text import Paragraph, TextLine, group_paragraphs, rounded_bbox
-from extractors.pdfium_page import PdfiumPage, UntrustedPage, parse_page
+from extractors.pdf_words import page_words
+from extractors.pdfium_page import PdfiumPage, TooManyShapes, UntrustedPage, parse_page
 
 # One lock per process: threads take turns in PDFium, processes (the extraction pool) do not.
 _PDFIUM_LOCK = threading.Lock()
@@ -138,27 +138,40 @@ def _survey(pdf: pypdfium2.PdfDocument, source: str, max_shapes: int, settings: 
 
 def _survey_page(pdf: pypdfium2.PdfDocument, index: int, source: str, max_shapes: int, survey: _Survey,
                  doctop: float) -> PdfiumPage | None:
-    """Record whether page `index` has a usable text layer; its PDFium parse when the fast path reads it."""
+    """Record whether page `index` has a usable text layer; its PDFium parse when the fast path reads it.
+
+    A page that draws over `max_shapes` shapes is refused: the fast path's parse counts them
+    before building anything, any other page is counted by `count_shapes`.
+    """
     page = pdf[index]
     try:
-        if count_shapes(page, max_shapes) > max_shapes:
-            raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes")
         textpage = page.get_textpage()
         try:
             has_text = usable_text_layer(textpage.get_text_range())
             survey.text_pages.append(has_text)
-            if not has_text or not survey.fast:
-                return None
-            try:
-                return parse_page(page, textpage, index + 1, doctop)
-            except UntrustedPage as why:
-                survey.fast, survey.untrusted = False, str(why)
-                survey.fast_blocks.clear()
-                return None
+            parsed = _parse_trusted(page, textpage, index, survey, doctop, max_shapes) if has_text else None
+            if parsed is None and count_shapes(page, max_shapes) > max_shapes:
+                raise TooManyShapes
+            return parsed
         finally:
             textpage.close()
+    except TooManyShapes:
+        raise UnreadableDocument(f"{source}: page {index + 1} draws over {max_shapes:,} shapes") from None
     finally:
         page.close()
+
+
+def _parse_trusted(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, index: int, survey: _Survey,
+                   doctop: float, max_shapes: int) -> PdfiumPage | None:
+    """The page's PDFium parse while the fast path reads the file; None once a page cannot be trusted."""
+    if not survey.fast:
+        return None
+    try:
+        return parse_page(page, textpage, index + 1, doctop, max_shapes)
+    except UntrustedPage as why:
+        survey.fast, survey.untrusted = False, str(why)
+        survey.fast_blocks.clear()
+        return None
 
 
 def _with_ocr(reader: str, ocr_blocks: dict[int, list[Block]]) -> str:
@@ -169,19 +182,48 @@ def _with_ocr(reader: str, ocr_blocks: dict[int, list[Block]]) -> str:
 def _read_reference(data: bytes, text_pages: list[bool], ocr_blocks: dict[int, list[Block]], document: Document,
                     settings: PdfSettings) -> Document:
     """pdfplumber parses each page with text exactly once (pdfminer: slow, but the reference)."""
-    source = document.source
     document.extractor = _with_ocr(REFERENCE, ocr_blocks)
+    read = dict(_reference_pages(data, document.source, {i + 1 for i, has_text in enumerate(text_pages) if has_text},
+                                 settings))
+    for index in range(len(text_pages)):
+        document.blocks.extend(read.get(index + 1, ocr_blocks.get(index, [])))
+    return document
+
+
+def reread_pages(data: bytes, document: Document, pages: set[int], settings: PdfSettings | None = None) -> Document:
+    """A fast-path `document` with `pages` (1-based) read again on the reference path, the others kept.
+
+    Pages read from their images keep their blocks: the reference path reads them the same way.
+    """
+    again = {number for number in pages if number not in document.ocr_page_numbers}
+    read = dict(_reference_pages(data, document.source, again, settings or PdfSettings()))
+    blocks: list[Block] = []
+    placed: set[int] = set()
+    for block in document.blocks:
+        number = block.provenance.page
+        if number is None or number not in read:
+            blocks.append(block)
+        elif number not in placed:  # the page's blocks, read again, where its first block was
+            blocks.extend(read[number])
+            placed.add(number)
+    return replace(document, blocks=blocks)
+
+
+def _reference_pages(data: bytes, source: str, numbers: set[int], settings: PdfSettings
+                     ) -> Iterator[tuple[int, list[Block]]]:
+    """Each page of `numbers` (1-based) parsed once by pdfplumber and read, in page order.
+
+    Every page is opened so that positions down the document (`doctop`) are those of a whole read.
+    """
     with _parsed(source, "open"):
         plumber = pdfplumber.open(io.BytesIO(data))
     with plumber:
-        for page, has_text in zip(plumber.pages, text_pages, strict=True):
-            if has_text:
+        for page in plumber.pages:
+            if page.page_number in numbers:
                 with _parsed(source, f"page {page.page_number}"):
                     page.objects  # noqa: B018 - parse the page once, here, where parse errors are caught
-                document.blocks.extend(_read_page(page, source, settings))
-            document.blocks.extend(ocr_blocks.get(page.page_number - 1, []))
+                yield page.page_number, _read_page(page, source, settings)
             page.close()
-    return document
 
 
 @contextmanager
@@ -241,8 +283,9 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     for table in tables:
         placed.append((table.bbox[1], ruled_grid(page, table, source)))
     table_boxes = [t.bbox for t in tables]
-    outside = [char for char in page.chars if not _inside_any(char, table_boxes)]
-    lines = build_lines(_words(outside, settings), settings.column_gap_ratio)
+    outside = _outside(page.chars, table_boxes)
+    lines = build_lines(page_words(outside, settings.word_x_tolerance, settings.word_y_tolerance),
+                        settings.column_gap_ratio)
     consumed: set[int] = set()
     if settings.borderless_tables and lines:
         text_width = max(line.x1 for line in lines) - min(line.x0 for line in lines)
@@ -258,17 +301,19 @@ def _read_page(page: Page, source: str, settings: PdfSettings) -> list[Block]:
     return [block for _, block in placed]
 
 
-def _inside_any(obj: dict[str, float], boxes: Iterable[tuple[float, float, float, float]]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-
-def _words(chars: list[dict[str, Any]], settings: PdfSettings) -> list[Word]:
-    """pdfplumber's words of these chars (what `Page.extract_words` does with a page's chars)."""
-    raw = extract_words(chars, x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-                        extra_attrs=["size"])
-    return [Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], float(w["size"])) for w in raw]
+def _outside(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
+    """The chars whose centre lies in none of the boxes (edges count as inside)."""
+    if not boxes:
+        return list(chars)
+    kept = []
+    for char in chars:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept
 
 
 def _text_line(line: Line) -> TextLine:

@@ -4,16 +4,18 @@
 intersection for the ones below and to the right, and rebuilds the edge sets it compares on each
 test: quadratic in the intersections of a page, and a seventh of a report's reading time. Here
 the intersections are grouped by column and by row once and each one's edge sets built once;
-the search order, and so every cell found, is pdfplumber's.
+the search order, and so every cell found, is pdfplumber's. The grouping of cells into tables
+(`cells_to_tables`) is pdfplumber's too, with each cell's corners built once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from typing import Any
 
 from pdfplumber.page import Page
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.table import CellGroup, Table, TableFinder, TableSettings, edges_to_intersections
 from pdfplumber.utils import obj_to_bbox
 
 Point = tuple[float, float]
@@ -35,7 +37,20 @@ class _LatticeFinder(TableFinder):
         self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
                                                     settings.intersection_y_tolerance)
         self.cells = intersections_to_cells(self.intersections)
-        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+        self.tables: list[Table] = [_Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+class _Table(Table):
+    """pdfplumber's Table with its box and rows computed once: pdfplumber recomputes them on every
+    access, and a ruled table's reading asks for them several times. Its cells never change."""
+
+    @cached_property
+    def bbox(self) -> Box:
+        return super().bbox
+
+    @cached_property
+    def rows(self) -> list[CellGroup]:
+        return super().rows
 
 
 def intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[Box]:
@@ -69,3 +84,32 @@ def intersections_to_cells(intersections: dict[Point, dict[str, list[dict[str, A
         return None
 
     return [cell for point in sorted(intersections) if (cell := smallest_cell(point)) is not None]
+
+
+def cells_to_tables(cells: list[Box]) -> list[list[Box]]:
+    """pdfplumber's `cells_to_tables`: cells grouped into tables by shared corners, in its order.
+
+    A table starts with the first cell left; passes over the remaining cells, in order, add each
+    cell that shares a corner with the table so far, until a pass adds none. Tables are sorted by
+    their topmost-then-leftmost corner; single cells are not tables.
+    """
+    corners = [((x0, top), (x0, bottom), (x1, top), (x1, bottom)) for x0, top, x1, bottom in cells]
+    remaining = list(range(len(cells)))
+    tables: list[list[Box]] = []
+    while remaining:
+        table, table_corners = [remaining[0]], set(corners[remaining[0]])
+        remaining = remaining[1:]
+        added = True
+        while added:
+            added, left = False, []
+            for index in remaining:
+                if table_corners.isdisjoint(corners[index]):
+                    left.append(index)
+                else:
+                    table.append(index)
+                    table_corners.update(corners[index])
+                    added = True
+            remaining = left
+        tables.append([cells[index] for index in table])
+    tables.sort(key=lambda table: min((cell[1], cell[0]) for cell in table))
+    return [table for table in tables if len(table) > 1]

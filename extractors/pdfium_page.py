@@ -24,6 +24,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 from pdfplumber.page import Page
 
+from extractors import pdfium_unchecked as unchecked
+
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
 PathOp = tuple[str, list[Point]]
@@ -38,6 +40,10 @@ _GENERATED = frozenset({0x20, 0x0D, 0x0A})
 
 class UntrustedPage(Exception):
     """PDFium could read the page, but not in a way known to match the reference parse."""
+
+
+class TooManyShapes(Exception):
+    """The page draws more shapes (path segments) than the reader accepts: a shape bomb."""
 
 
 class PdfiumPage(Page):
@@ -66,15 +72,22 @@ class PdfiumPage(Page):
 
 
 def parse_page(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage, page_number: int,
-               initial_doctop: float = 0.0) -> PdfiumPage:
-    """An open page (and its text page) as a PdfiumPage; raises UntrustedPage where the parse could differ."""
+               initial_doctop: float = 0.0, max_shapes: int | None = None) -> PdfiumPage:
+    """An open page (and its text page) as a PdfiumPage; raises UntrustedPage where the parse could differ.
+
+    The page's path objects are listed first, counting their segments as
+    `extractors.pdf_bounds.count_shapes` does: past `max_shapes`, TooManyShapes is raised before
+    anything is built.
+    """
     left, bottom, right, top = page.get_mediabox()
     if page.get_rotation() % 360 or left or bottom:
         raise UntrustedPage(f"page {page_number} is rotated or its MediaBox does not start at 0,0")
     width, height = right - left, top - bottom
     place = _Placement(page_number, height, initial_doctop)
+    paths = _PathReader(place)
+    painted = paths.collect(page.raw, max_shapes)
     objects: dict[str, list[dict[str, Any]]] = {"char": _chars(textpage, place)}
-    for kind, obj in _paths(page.raw, place):
+    for kind, obj in paths.shapes(painted):
         objects.setdefault(kind, []).append(obj)
     return PdfiumPage(page_number, width, height, objects, initial_doctop)
 
@@ -104,11 +117,10 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
     bound to locals, and each char dict is built in one literal.
     """
     raw = textpage.raw
-    rect = pdfium_c.FS_RECTF()
-    matrix = pdfium_c.FS_MATRIX()
-    is_generated, map_error = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError
-    matrix_of, box_of, font_size = (pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetLooseCharBox,
-                                    pdfium_c.FPDFText_GetFontSize)
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
+    is_generated, map_error = unchecked.is_generated, unchecked.has_unicode_map_error
+    matrix_of, box_of, font_size = unchecked.char_matrix, unchecked.loose_char_box, unchecked.font_size
     height, doctop, page_number = place.height, place.doctop, place.page_number
     chars: list[dict[str, Any]] = []
     count = pdfium_c.FPDFText_CountChars(raw)
@@ -127,10 +139,10 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
             pair = chr(code) + chr(codes[index])
             text = pair.encode("utf-16", "surrogatepass").decode("utf-16")
             index += 1
-        if not matrix_of(raw, at, matrix) or not box_of(raw, at, rect):
+        if not matrix_of(raw, at, matrix_ref) or not box_of(raw, at, rect_ref):
             raise UntrustedPage(f"page {page_number}: PDFium gives no box for a glyph")
-        a, d = matrix.a, matrix.d
-        if matrix.b or matrix.c or a <= 0 or d <= 0:
+        d = matrix.d
+        if matrix.b or matrix.c or matrix.a <= 0 or d <= 0:
             raise UntrustedPage(f"page {page_number} has rotated, mirrored or skewed text")
         size = font_size(raw, at) * d
         x0, x1, y0 = rect.left, rect.right, rect.bottom
@@ -138,8 +150,7 @@ def _chars(textpage: pypdfium2.PdfTextPage, place: _Placement) -> list[dict[str,
         top = height - y1
         chars.append({"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0, "top": top,
                       "bottom": height - y0, "doctop": doctop + top, "page_number": page_number,
-                      "object_type": "char", "text": text, "size": size, "upright": True, "adv": x1 - x0,
-                      "matrix": (a, 0.0, 0.0, d, matrix.e, matrix.f)})
+                      "object_type": "char", "text": text, "size": size, "upright": True, "adv": x1 - x0})
     return chars
 
 
@@ -153,75 +164,114 @@ def _codes(raw: Any, count: int) -> list[int]:
 
 
 # ---------------------------------------------------------------------------------------------- paths
-def _paths(page: Any, place: _Placement) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every painted path on the page (inside form XObjects too), classified as pdfminer does."""
-    count = pdfium_c.FPDFPage_CountObjects(page)
-    objects = [pdfium_c.FPDFPage_GetObject(page, i) for i in range(count)]
-    yield from _paths_in(objects, _IDENTITY, place, 0)
+_Painted = tuple[Any, Matrix, int]  # a path object, its matrix to page space, its number of segments
 
 
-def _paths_in(objects: list[Any], outer: Matrix, place: _Placement, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    matrix = pdfium_c.FS_MATRIX()
-    for obj in objects:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
-            continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
-        ctm = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            if depth >= _MAX_FORM_DEPTH:
-                raise UntrustedPage(f"page {place.page_number}: form XObjects nested over {_MAX_FORM_DEPTH} deep")
-            inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
-            yield from _paths_in(inner, ctm, place, depth + 1)
-        else:
-            yield from _painted(obj, ctm, place)
+class _PathReader:
+    """Every painted path on a page (inside form XObjects too), classified as pdfminer does.
 
+    PDFium is asked with its unchecked calls (extractors/pdfium_unchecked.py), into output
+    values allocated once per page.
+    """
 
-def _painted(obj: Any, ctm: Matrix, place: _Placement) -> Iterator[tuple[str, dict[str, Any]]]:
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
-        return
-    style = {
-        "stroke": bool(stroke.value), "fill": fill_mode.value != 0, "evenodd": fill_mode.value == 1,
-        "linewidth": _line_width(obj), "stroking_color": _color(obj, pdfium_c.FPDFPageObj_GetStrokeColor),
-        "non_stroking_color": _color(obj, pdfium_c.FPDFPageObj_GetFillColor), "dash": None,
-    }
-    for subpath in _subpaths(_operations(obj, ctm)):
-        shaped = _shape(subpath)
-        if shaped is not None:
-            kind, points, original = shaped
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
-            item = place.box(min(xs), min(ys), max(xs), max(ys))
-            item.update(style, object_type=kind, pts=[place.point(p) for p in points],
-                        path=[(op, *(place.point(p) for p in pts)) for op, pts in original])
-            yield kind, item
+    def __init__(self, place: _Placement) -> None:
+        self.place = place
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.fill_mode, self.stroke, self.width = ctypes.c_int(), ctypes.c_int(), ctypes.c_float()
+        self.rgba = [ctypes.c_uint() for _ in range(4)]
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        self.segments = 0
 
+    def collect(self, page: Any, max_shapes: int | None) -> list[_Painted]:
+        """The page's path objects in drawing order; TooManyShapes once their segments pass `max_shapes`."""
+        count = pdfium_c.FPDFPage_CountObjects(page)
+        found: list[_Painted] = []
+        self.segments = 0
+        self._collect([unchecked.page_object(page, i) for i in range(count)], _IDENTITY, 0, found, max_shapes)
+        return found
 
-def _operations(obj: Any, ctm: Matrix) -> list[PathOp]:
-    """The path as pdfminer's operators (m, l, c, h) with points in page space."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    segment_of, point_of = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
-    type_of, closes = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
-    bezier_to, move_to = pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
-    a, b, c, d, e, f = ctm
-    operations: list[PathOp] = []
-    bezier: list[Point] = []
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = segment_of(obj, index)
-        point_of(segment, x, y)
-        px, py = x.value, y.value
-        point = (a * px + c * py + e, b * px + d * py + f)
-        kind = type_of(segment)
-        if kind == bezier_to:
-            bezier.append(point)
-            if len(bezier) == 3:
-                operations.append(("c", bezier))
-                bezier = []
-        else:
-            operations.append(("m" if kind == move_to else "l", [point]))
-        if closes(segment) and not bezier:
-            operations.append(("h", []))
-    return operations
+    def _collect(self, objects: list[Any], outer: Matrix, depth: int, found: list[_Painted],
+                 max_shapes: int | None) -> None:
+        matrix, matrix_ref = self.matrix, ctypes.byref(self.matrix)
+        for obj in objects:
+            kind = unchecked.object_type(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                segments = unchecked.count_segments(obj)
+                self.segments += max(1, segments)  # as count_shapes counts: a path is at least one shape
+                if max_shapes is not None and self.segments > max_shapes:
+                    raise TooManyShapes(f"page {self.place.page_number} draws over {max_shapes:,} shapes")
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if depth >= _MAX_FORM_DEPTH:
+                    raise UntrustedPage(f"page {self.place.page_number}: form XObjects nested over "
+                                        f"{_MAX_FORM_DEPTH} deep")
+            else:
+                continue
+            unchecked.object_matrix(obj, matrix_ref)
+            ctm = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                inner = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+                self._collect(inner, ctm, depth + 1, found, max_shapes)
+            else:
+                found.append((obj, ctm, segments))
+
+    def shapes(self, painted: list[_Painted]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each painted subpath as a pdfplumber line, rect or curve."""
+        for obj, ctm, segments in painted:
+            yield from self._painted(obj, ctm, segments)
+
+    def _painted(self, obj: Any, ctm: Matrix, segments: int) -> Iterator[tuple[str, dict[str, Any]]]:
+        if not unchecked.draw_mode(obj, ctypes.byref(self.fill_mode), ctypes.byref(self.stroke)):
+            return
+        fill_mode = self.fill_mode.value
+        width = float(self.width.value) if unchecked.stroke_width(obj, ctypes.byref(self.width)) else 1.0
+        style = {
+            "stroke": bool(self.stroke.value), "fill": fill_mode != 0, "evenodd": fill_mode == 1, "linewidth": width,
+            "stroking_color": self._color(obj, unchecked.stroke_color),
+            "non_stroking_color": self._color(obj, unchecked.fill_color), "dash": None,
+        }
+        place = self.place
+        for subpath in _subpaths(self._operations(obj, ctm, segments)):
+            shaped = _shape(subpath)
+            if shaped is not None:
+                kind, points, original = shaped
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                item = place.box(min(xs), min(ys), max(xs), max(ys))
+                item.update(style, object_type=kind, pts=[place.point(p) for p in points],
+                            path=[(op, *(place.point(p) for p in pts)) for op, pts in original])
+                yield kind, item
+
+    def _operations(self, obj: Any, ctm: Matrix, segments: int) -> list[PathOp]:
+        """The path as pdfminer's operators (m, l, c, h) with points in page space."""
+        x, y = self.x, self.y
+        x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+        segment_of, point_of = unchecked.path_segment, unchecked.segment_point
+        type_of, closes = unchecked.segment_type, unchecked.segment_closes
+        bezier_to, move_to = pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+        a, b, c, d, e, f = ctm
+        operations: list[PathOp] = []
+        bezier: list[Point] = []
+        for index in range(segments):
+            segment = segment_of(obj, index)
+            point_of(segment, x_ref, y_ref)
+            px, py = x.value, y.value
+            point = (a * px + c * py + e, b * px + d * py + f)
+            kind = type_of(segment)
+            if kind == bezier_to:
+                bezier.append(point)
+                if len(bezier) == 3:
+                    operations.append(("c", bezier))
+                    bezier = []
+            else:
+                operations.append(("m" if kind == move_to else "l", [point]))
+            if closes(segment) and not bezier:
+                operations.append(("h", []))
+        return operations
+
+    def _color(self, obj: Any, getter: Any) -> tuple[float, ...] | None:
+        r, g, b, a = self.rgba
+        if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+            return None
+        return (r.value / 255, g.value / 255, b.value / 255)
 
 
 def _subpaths(operations: list[PathOp]) -> list[list[PathOp]]:
@@ -250,18 +300,6 @@ def _shape(path: list[PathOp]) -> tuple[str, list[Point], list[PathOp]] | None:
             (left, low), (right, high) = points[0], points[2]
             return "rect", [(left, low), (right, low), (right, high), (left, high)], path
     return "curve", points, path
-
-
-def _line_width(obj: Any) -> float:
-    width = ctypes.c_float()
-    return float(width.value) if pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width) else 1.0
-
-
-def _color(obj: Any, getter: Any) -> tuple[float, ...] | None:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not getter(obj, r, g, b, a):
-        return None
-    return (r.value / 255, g.value / 255, b.value / 255)
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
