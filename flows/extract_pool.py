@@ -20,9 +20,10 @@ import queue
 import resource
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -245,6 +246,52 @@ class _Worker:
         self.conn.close()
 
 
+_IN_FLIGHT = 2  # files per worker: the one it reads and the next, already in its pipe
+
+
+class _Feed:
+    """The jobs of one `map`, taken by the worker threads, and their reports handed back in order."""
+
+    def __init__(self, jobs: Iterable[ExtractJob]) -> None:
+        self._jobs = enumerate(jobs)
+        self._lock = threading.Lock()
+        self._answered = threading.Condition()
+        self._reports: dict[int, Report] = {}
+        self._stopped = False
+
+    def take(self) -> tuple[int, ExtractJob] | None:
+        with self._lock:
+            return None if self._stopped else next(self._jobs, None)
+
+    def deliver(self, index: int, report: Report) -> None:
+        with self._answered:
+            self._reports[index] = report
+            self._answered.notify_all()
+
+    def stop(self) -> None:
+        """No more jobs are handed out (the reader of the reports went away)."""
+        with self._lock:
+            self._stopped = True
+
+    def in_order(self, drivers: list[Future[None]]) -> Iterator[Report]:
+        """Reports by input index as they arrive; a driver's exception is raised here."""
+        index = 0
+        while True:
+            with self._answered:
+                while index not in self._reports and not all(d.done() for d in drivers):
+                    self._answered.wait(timeout=0.5)
+                report = self._reports.pop(index, None)
+            if report is None:
+                for driver in drivers:
+                    driver.result()  # raises what stopped a driver
+                with self._answered:
+                    report = self._reports.pop(index, None)
+                if report is None:
+                    return
+            yield report
+            index += 1
+
+
 class ExtractionPool:
     """`workers` isolated extraction processes, borrowed by threads one file at a time."""
 
@@ -268,13 +315,10 @@ class ExtractionPool:
     def extract(self, job: ExtractJob) -> Report:
         """Extract one file in a worker; a file over budget or a dead worker gives an `error` report."""
         worker = self._idle.get()
-        self._mark()
         try:
             if worker is None or not worker.process.is_alive():
                 worker = self._start()
             kind, report = self._run(worker, job)
-            worker.files += 1
-            self._mark(answered=True)
             if report is None:
                 reason = self._why_stopped(kind, worker)
                 self._retire(worker, kill=True)
@@ -309,9 +353,56 @@ class ExtractionPool:
         self._warming.start()
 
     def map(self, jobs: Iterable[ExtractJob]) -> Iterator[Report]:
-        """Reports in input order, `workers` files in flight at a time."""
+        """Reports in input order. Each worker has its next file waiting in its pipe while it reads
+        one, so it never idles while the parent takes its answer and finds it more work (measured:
+        18 % of a worker's time once a fast PDF took ~30 ms)."""
+        feed = _Feed(jobs)
         with ThreadPoolExecutor(max_workers=self.settings.processes, thread_name_prefix="xxgk-extract") as threads:
-            yield from threads.map(self.extract, jobs)
+            drivers = [threads.submit(self._drive, feed) for _ in range(self.settings.processes)]
+            try:
+                yield from feed.in_order(drivers)
+            finally:
+                feed.stop()
+
+    def _drive(self, feed: _Feed) -> None:
+        """Borrow a worker slot and keep its worker fed from `feed` until the feed runs dry."""
+        worker = self._idle.get()
+        try:
+            worker = self._feed_worker(worker, feed)
+        finally:
+            self._idle.put(worker if worker is not None and worker in self._all else None)
+
+    def _feed_worker(self, worker: _Worker | None, feed: _Feed) -> _Worker | None:
+        """Two files in flight per worker; a file that stops its worker is an `error` report, and the
+        file queued behind it goes to the replacement."""
+        pending: deque[tuple[int, ExtractJob]] = deque()
+        while True:
+            while len(pending) < _IN_FLIGHT and (
+                    worker is None or worker.files + len(pending) < self.settings.files_per_worker):
+                item = feed.take()
+                if item is None:
+                    break
+                if worker is None or not worker.process.is_alive():
+                    worker = self._start()
+                self._send(worker, item[1])
+                pending.append(item)
+            if not pending or worker is None:
+                return worker  # the feed ran dry and every answer is in
+            index, job = pending.popleft()
+            kind, report = self._receive(worker)
+            if report is None:
+                feed.deliver(index, failed_report(job, self._why_stopped(kind, worker)))
+                self._retire(worker, kill=True)
+                worker = None
+                if pending:
+                    worker = self._start()
+                    for _, queued in pending:
+                        self._send(worker, queued)
+                continue
+            feed.deliver(index, report)
+            if worker.files >= self.settings.files_per_worker and not pending:
+                self._retire(worker)
+                worker = None
 
     def close(self) -> None:
         if self._warming is not None:
@@ -362,13 +453,26 @@ class ExtractionPool:
 
     def _run(self, worker: _Worker, job: ExtractJob) -> tuple[str, Report | None]:
         """("ok", report), or why there is none: "memory", "timeout" or "died"."""
-        try:
+        self._send(worker, job)
+        return self._receive(worker)
+
+    def _send(self, worker: _Worker, job: ExtractJob) -> None:
+        """Queue a file in the worker's pipe; a worker already gone shows when its answer is awaited."""
+        self._mark()
+        with suppress(EOFError, OSError):
             worker.conn.send(job)
+
+    def _receive(self, worker: _Worker) -> tuple[str, Report | None]:
+        """The answer to the oldest file sent to `worker`, waiting at most the time limit."""
+        try:
             if not worker.conn.poll(self.settings.timeout_s):
                 return "timeout", None
             kind, report, worker.used = worker.conn.recv()
         except (EOFError, OSError):
             return "died", None
+        finally:
+            worker.files += 1
+            self._mark(answered=True)
         return kind, report
 
     def _why_stopped(self, kind: str, worker: _Worker) -> str:

@@ -56,6 +56,22 @@ def test_a_memory_bomb_is_an_error_report_and_the_batch_goes_on(docx_bomb: Path)
     assert good.status == "ok" and good.extractor == "pdfium"  # the replacement worker read it
 
 
+def test_a_worker_at_its_file_quota_is_replaced_and_no_queued_file_is_lost() -> None:
+    """Two files are in flight per worker (the second waits in its pipe): retiring a worker after
+    its quota must neither drop nor reorder the files queued behind."""
+    pool = ExtractionPool(IsolationSettings(workers=1, files_per_worker=2))
+    paths = [EXAMPLES / name for name in ("binhe-2023.pdf", "truncated-download.pdf", "binhe-2024.pdf",
+                                          "rouyuan-2023.docx", "binhe-2023.pdf")]
+    try:
+        reports = list(pool.map(ExtractJob.of_path(path) for path in paths))
+        started = pool.usage().files
+    finally:
+        pool.close()
+    assert [r.source for r in reports] == [str(p) for p in paths]
+    assert [r.status for r in reports] == ["ok", "error", "ok", "ok", "ok"]
+    assert started == len(paths)
+
+
 def test_a_file_over_time_is_stopped_and_its_worker_replaced() -> None:
     pool = ExtractionPool(IsolationSettings(workers=1, timeout_s=0.01))
     try:
