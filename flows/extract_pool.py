@@ -268,6 +268,10 @@ class _Feed:
             self._reports[index] = report
             self._answered.notify_all()
 
+    def delivered(self, index: int) -> Report:
+        with self._answered:
+            return self._reports.pop(index)
+
     def stop(self) -> None:
         """No more jobs are handed out (the reader of the reports went away)."""
         with self._lock:
@@ -314,21 +318,9 @@ class ExtractionPool:
 
     def extract(self, job: ExtractJob) -> Report:
         """Extract one file in a worker; a file over budget or a dead worker gives an `error` report."""
-        worker = self._idle.get()
-        try:
-            if worker is None or not worker.process.is_alive():
-                worker = self._start()
-            kind, report = self._run(worker, job)
-            if report is None:
-                reason = self._why_stopped(kind, worker)
-                self._retire(worker, kill=True)
-                return failed_report(job, reason)
-            if worker.files >= self.settings.files_per_worker:
-                self._retire(worker)
-                worker = None
-            return report
-        finally:
-            self._idle.put(worker if worker is not None and worker in self._all else None)
+        feed = _Feed([job])
+        self._drive(feed)
+        return feed.delivered(0)
 
     def warm_up(self) -> None:
         """Start the fork server and every idle worker in the background, before the first file.
@@ -431,6 +423,8 @@ class ExtractionPool:
 
     def _mark(self, answered: bool = False) -> None:
         """Open the extraction window at the first job; move its end to each answer."""
+        if not answered and self._window:
+            return  # the window is open: only answers move it
         now, cpu, machine = time.monotonic(), _cpu_seconds(), _machine_cpu_seconds()
         with self._lock:
             if answered:
@@ -451,11 +445,6 @@ class ExtractionPool:
             self._retire_usage([worker])
         worker.stop(kill=kill)
 
-    def _run(self, worker: _Worker, job: ExtractJob) -> tuple[str, Report | None]:
-        """("ok", report), or why there is none: "memory", "timeout" or "died"."""
-        self._send(worker, job)
-        return self._receive(worker)
-
     def _send(self, worker: _Worker, job: ExtractJob) -> None:
         """Queue a file in the worker's pipe; a worker already gone shows when its answer is awaited."""
         self._mark()
@@ -463,7 +452,8 @@ class ExtractionPool:
             worker.conn.send(job)
 
     def _receive(self, worker: _Worker) -> tuple[str, Report | None]:
-        """The answer to the oldest file sent to `worker`, waiting at most the time limit."""
+        """The answer to the oldest file sent to `worker`, waiting at most the time limit: ("ok",
+        report), or why there is none: "memory", "timeout" or "died"."""
         try:
             if not worker.conn.poll(self.settings.timeout_s):
                 return "timeout", None
